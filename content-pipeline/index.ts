@@ -1,0 +1,7 @@
+// The public surface of the pure pipeline code: everything here runs in Node and in workerd alike,
+// takes plain data and an explicit clock, and touches no binding.
+export * from './signing/canonical.ts';
+export * from './signing/headers.ts';
+export * from './signing/keys.ts';
+export * from './signing/sign.ts';
+export * from './signing/timestamp.ts';

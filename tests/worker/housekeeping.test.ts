@@ -1,0 +1,74 @@
+// Expired jobs, nonces and idempotency records: removed by POST /api/jobs/cleanup and by the 12-hourly cron.
+import { env, exports } from 'cloudflare:workers';
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { beforeEach, describe, expect, it } from 'vitest';
+import worker from '../../worker/index.ts';
+import { CRON } from '../../worker/cron/scheduled.ts';
+import { signedFetch } from './support.ts';
+
+const HOUR = 3_600_000;
+
+async function seed(now: number) {
+  const job = (id: string, expiresAt: number) =>
+    env.DB.prepare(
+      `INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data)
+       VALUES (?1, 'content_generation', 'completed', ?2, ?2, ?3, '{}')`,
+    ).bind(id, new Date(now - 25 * HOUR).toISOString(), new Date(expiresAt).toISOString());
+  await env.DB.batch([
+    job('01JOBEXPIRED000000000000A1', now - HOUR),
+    job('01JOBEXPIRED000000000000A2', now - 1000),
+    job('01JOBLIVE0000000000000000A', now + HOUR),
+    env.DB.prepare('INSERT INTO auth_nonces (nonce, key_id, expires_at) VALUES (?1, ?2, ?3), (?4, ?2, ?5)').bind(
+      'old-nonce', 'k', now - 1000, 'live-nonce', now + 100_000,
+    ),
+    env.DB.prepare(
+      `INSERT INTO idempotency_records (scope, fingerprint, state, created_at, locked_until, expires_at)
+       VALUES ('old', 'f', 'done', ?1, ?1, ?2)`,
+    ).bind(now - 25 * HOUR, now - HOUR),
+  ]);
+}
+
+async function remaining() {
+  const jobs = await env.DB.prepare('SELECT job_id FROM jobs ORDER BY job_id').all<{ job_id: string }>();
+  const nonces = await env.DB.prepare('SELECT nonce FROM auth_nonces ORDER BY nonce').all<{ nonce: string }>();
+  const idem = await env.DB.prepare('SELECT COUNT(*) AS n FROM idempotency_records').first<{ n: number }>();
+  return { jobs: jobs.results.map((r) => r.job_id), nonces: nonces.results.map((r) => r.nonce), idempotency: idem!.n };
+}
+
+beforeEach(async () => {
+  await env.DB.batch([
+    env.DB.prepare('DELETE FROM jobs'),
+    env.DB.prepare('DELETE FROM auth_nonces'),
+    env.DB.prepare('DELETE FROM idempotency_records'),
+  ]);
+});
+
+describe('cleanup', () => {
+  it('POST /api/jobs/cleanup deletes expired jobs and reports how many', async () => {
+    await seed(Date.now());
+    const response = await signedFetch('POST', '/api/jobs/cleanup', { nonce: 'cleanup-call' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ deleted: 2, deleted_nonces: 1, deleted_idempotency_records: 1 });
+    expect(await remaining()).toEqual({ jobs: ['01JOBLIVE0000000000000000A'], nonces: ['cleanup-call', 'live-nonce'], idempotency: 0 });
+  });
+
+  it('the 12-hourly cron does the same', async () => {
+    await seed(Date.now());
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: CRON.housekeeping, scheduledTime: Date.now() }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await remaining()).toEqual({ jobs: ['01JOBLIVE0000000000000000A'], nonces: ['live-nonce'], idempotency: 0 });
+  });
+
+  it('other crons leave the tables alone', async () => {
+    await seed(Date.now());
+    for (const cron of [CRON.dailyRun, '* * * * *']) {
+      await worker.scheduled(createScheduledController({ cron }), env, createExecutionContext());
+    }
+    expect((await remaining()).jobs).toHaveLength(3);
+  });
+
+  it('reports health unsigned while /api stays signed', async () => {
+    expect((await exports.default.fetch('http://worker.test/api/jobs/cleanup', { method: 'POST' })).status).toBe(400);
+  });
+});
