@@ -19,10 +19,10 @@ function servicesFor(env: WorkerEnv, entry: string) {
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     await consumeBatch(batch, servicesFor(env, 'queue'));
   },
-  async scheduled(controller, env) {
+  async scheduled(controller, env, _ctx) {
     await runScheduled(controller.cron, controller.scheduledTime, servicesFor(env, 'scheduled'));
   },
 } satisfies ExportedHandler<WorkerEnv>;

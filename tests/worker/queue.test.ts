@@ -20,7 +20,7 @@ describe('queue consumer', () => {
     messageHandlers['test.fail'] = async () => {
       throw new Error('stage failed');
     };
-    const batch = createMessageBatch('clip-recap-jobs', [
+    const batch = createMessageBatch<unknown>('clip-recap-jobs', [
       { id: 'ok', timestamp: new Date(), attempts: 1, body: { type: 'test.ok', n: 1 } },
       { id: 'fail', timestamp: new Date(), attempts: 3, body: { type: 'test.fail' } },
       { id: 'unknown', timestamp: new Date(), attempts: 1, body: { type: 'no.such.type' } },
