@@ -5,3 +5,8 @@ export * from './signing/headers.ts';
 export * from './signing/keys.ts';
 export * from './signing/sign.ts';
 export * from './signing/timestamp.ts';
+export * from './schemas/primitives.ts';
+export * from './schemas/content-item.ts';
+export * from './items/ids.ts';
+export * from './items/state.ts';
+export * from './twitch/clip.ts';
