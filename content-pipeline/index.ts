@@ -10,3 +10,5 @@ export * from './schemas/content-item.ts';
 export * from './items/ids.ts';
 export * from './items/state.ts';
 export * from './twitch/clip.ts';
+export * from './http/retry.ts';
+export * from './twitch/helix.ts';

@@ -1,0 +1,96 @@
+// Retrying HTTP for outside APIs: honours 429 with a reset time, retries 5xx and network failures with bounded
+// exponential backoff and full jitter, and gives up with a clear error. Time, sleep and randomness are injected.
+
+export interface RetryPolicy {
+  /** Attempts after the first, for 5xx and network errors. */
+  maxRetries: number;
+  /** Backoff base; attempt n waits a random time in [0, base * 2^n], capped at maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Longest wait accepted for a rate-limit reset; longer ones fail instead of hanging a worker. */
+  maxRateLimitWaitMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxRetries: 4,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  maxRateLimitWaitMs: 60_000,
+};
+
+export interface HttpDeps {
+  fetch: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  random: () => number;
+}
+
+export const defaultHttpDeps = (): HttpDeps => ({
+  fetch: (input, init) => fetch(input, init),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => Date.now(),
+  random: Math.random,
+});
+
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  readonly status: number;
+  readonly url: string;
+  constructor(status: number, url: string, message: string) {
+    super(message);
+    this.status = status;
+    this.url = url;
+  }
+}
+
+/** Milliseconds to wait before retrying a 429, from `Ratelimit-Reset` (epoch s) or `Retry-After` (s). */
+export function rateLimitWaitMs(headers: Headers, nowMs: number): number {
+  const reset = Number(headers.get('Ratelimit-Reset'));
+  if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - nowMs) + 100;
+  const retryAfter = Number(headers.get('Retry-After'));
+  if (Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1000;
+  return 1_000;
+}
+
+/**
+ * Sends the request built by `makeRequest` (called again for each attempt, so headers such as a refreshed token
+ * are current) until it gets a non-retryable answer. Returns that response, whatever its status, for the caller
+ * to interpret; throws HttpError when retries or the rate-limit budget run out.
+ */
+export async function fetchWithRetry(
+  makeRequest: () => Promise<Request> | Request,
+  deps: HttpDeps,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<Response> {
+  let failures = 0;
+  for (;;) {
+    const request = await makeRequest();
+    let response: Response | undefined;
+    let networkError: unknown;
+    try {
+      response = await deps.fetch(request);
+    } catch (error) {
+      networkError = error;
+    }
+    if (response?.status === 429) {
+      const wait = rateLimitWaitMs(response.headers, deps.now());
+      await response.body?.cancel();
+      if (wait > policy.maxRateLimitWaitMs) {
+        throw new HttpError(429, request.url, `rate limited by ${new URL(request.url).host} for ${Math.ceil(wait / 1000)} s`);
+      }
+      await deps.sleep(wait);
+      continue;
+    }
+    const retryable = networkError !== undefined || (response !== undefined && response.status >= 500);
+    if (!retryable) return response!;
+    if (failures >= policy.maxRetries) {
+      const detail = response ? `HTTP ${response.status}` : `network error: ${(networkError as Error)?.message ?? networkError}`;
+      await response?.body?.cancel();
+      throw new HttpError(response?.status ?? 0, request.url, `${request.method} ${request.url} failed after ${failures + 1} attempts (${detail})`);
+    }
+    await response?.body?.cancel();
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** failures);
+    failures++;
+    await deps.sleep(Math.round(deps.random() * ceiling));
+  }
+}

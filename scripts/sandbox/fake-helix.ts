@@ -1,0 +1,141 @@
+// A small Twitch stand-in over real HTTP: the OAuth token endpoint and the Helix routes the pipeline calls
+// (users, clips with pagination and the ~1,000 result cap, clip downloads). Faults can be scripted, so tests
+// and the offline demo exercise the production client unchanged. Not for production.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeUser {
+  id: string;
+  login: string;
+  display_name: string;
+}
+
+export type Fault = { status: 429; resetInSeconds: number } | { status: 500 | 502 | 503 } | { status: 401 };
+
+export interface FakeHelixOptions {
+  clientId?: string;
+  clientSecret?: string;
+  users?: FakeUser[];
+  clips?: Array<Record<string, unknown>>;
+  /** Results one query can reach before the rest are dropped (Helix: about 1,000). */
+  resultCap?: number;
+  /** Token lifetime handed out, seconds. */
+  tokenTtlSeconds?: number;
+}
+
+export interface HelixLogEntry {
+  method: string;
+  path: string;
+  query: Record<string, string[]>;
+  status: number;
+}
+
+export class FakeHelix {
+  readonly options: Required<FakeHelixOptions>;
+  readonly log: HelixLogEntry[] = [];
+  /** Faults answered, in order, to the next requests on /helix/*. */
+  readonly faults: Fault[] = [];
+  private readonly validTokens = new Set<string>();
+  private tokenCount = 0;
+  private server: Server | undefined;
+  baseUrl = '';
+
+  constructor(options: FakeHelixOptions = {}) {
+    this.options = {
+      clientId: 'fake-client-id',
+      clientSecret: 'fake-client-secret',
+      users: [],
+      clips: [],
+      resultCap: 1000,
+      tokenTtlSeconds: 3600,
+      ...options,
+    };
+  }
+
+  /** Invalidates every issued token, as when Twitch expires or revokes them early. */
+  expireTokens(): void {
+    this.validTokens.clear();
+  }
+
+  get tokensIssued(): number {
+    return this.tokenCount;
+  }
+
+  async start(port = 0): Promise<string> {
+    this.server = createServer((req, res) => this.handle(req, res).catch((error) => this.send(res, 500, { error: String(error) }, req)));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown, req: IncomingMessage, headers: Record<string, string> = {}) {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const query: Record<string, string[]> = {};
+    for (const [k, v] of url.searchParams) (query[k] ??= []).push(v);
+    this.log.push({ method: req.method ?? 'GET', path: url.pathname, query, status });
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (req.method === 'POST' && url.pathname === '/oauth2/token') {
+      let raw = '';
+      for await (const chunk of req) raw += chunk;
+      const form = new URLSearchParams(raw);
+      if (form.get('client_id') !== this.options.clientId || form.get('client_secret') !== this.options.clientSecret) {
+        return this.send(res, 403, { status: 403, message: 'invalid client secret' }, req);
+      }
+      const token = `fake-token-${++this.tokenCount}`;
+      this.validTokens.add(token);
+      return this.send(res, 200, { access_token: token, expires_in: this.options.tokenTtlSeconds, token_type: 'bearer' }, req);
+    }
+    if (!url.pathname.startsWith('/helix/')) return this.send(res, 404, { message: 'not found' }, req);
+
+    const fault = this.faults.shift();
+    if (fault?.status === 429) {
+      const reset = Math.ceil(Date.now() / 1000) + fault.resetInSeconds;
+      return this.send(res, 429, { message: 'Too Many Requests' }, req, { 'Ratelimit-Limit': '800', 'Ratelimit-Remaining': '0', 'Ratelimit-Reset': String(reset) });
+    }
+    if (fault) return this.send(res, fault.status, { message: 'scripted fault' }, req);
+
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!token || !this.validTokens.has(token) || req.headers['client-id'] !== this.options.clientId) {
+      return this.send(res, 401, { status: 401, message: 'Invalid OAuth token' }, req);
+    }
+
+    if (url.pathname === '/helix/users') {
+      const logins = url.searchParams.getAll('login').map((l) => l.toLowerCase());
+      return this.send(res, 200, { data: this.options.users.filter((u) => logins.includes(u.login.toLowerCase())) }, req);
+    }
+    if (url.pathname === '/helix/clips') return this.clips(url, req, res);
+    return this.send(res, 404, { message: 'not found' }, req);
+  }
+
+  private clips(url: URL, req: IncomingMessage, res: ServerResponse) {
+    const broadcaster = url.searchParams.get('broadcaster_id');
+    const startedAt = url.searchParams.get('started_at');
+    const endedAt = url.searchParams.get('ended_at');
+    const first = Math.min(100, Number(url.searchParams.get('first') ?? 20));
+    const offset = Number(url.searchParams.get('after') ? Buffer.from(url.searchParams.get('after')!, 'base64url').toString() : 0);
+    // Helix ignores seconds in the range and sorts by views; past the cap, results are dropped.
+    const minute = (iso: string) => Math.floor(Date.parse(iso) / 60_000) * 60_000;
+    const from = startedAt ? minute(startedAt) : -Infinity;
+    const to = endedAt ? minute(endedAt) : Infinity;
+    const matching = this.options.clips
+      .filter((c) => c.broadcaster_id === broadcaster)
+      .filter((c) => {
+        const t = Date.parse(String(c.created_at));
+        return Number.isNaN(t) || (t >= from && t < to);
+      })
+      .sort((a, b) => Number(b.view_count ?? 0) - Number(a.view_count ?? 0))
+      .slice(0, this.options.resultCap);
+    const page = matching.slice(offset, offset + first);
+    const next = offset + first < matching.length ? Buffer.from(String(offset + first)).toString('base64url') : undefined;
+    return this.send(res, 200, { data: page, pagination: next ? { cursor: next } : {} }, req);
+  }
+}
