@@ -7,7 +7,10 @@ import { describeError, log } from './log.ts';
 import { hmacAuth } from './middleware/hmac-auth.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { requestId } from './middleware/request-id.ts';
+import { registerAssetRoutes } from './routes/assets.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerClipRoutes } from './routes/clips.ts';
+import { registerContentItemRoutes } from './routes/content-items.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { createServices, type Clock } from './services.ts';
@@ -43,7 +46,10 @@ export function createApp(options: AppOptions = {}): Hono<AppBindings> {
   app.use('/api/*', idempotency);
 
   registerHealthRoutes(app);
+  registerAssetRoutes(app);
   registerAuthRoutes(app);
+  registerClipRoutes(app);
+  registerContentItemRoutes(app);
   registerJobRoutes(app);
 
   app.notFound((c) =>

@@ -3,10 +3,12 @@
 import { z } from 'zod';
 import { ApiKeysSchema } from '../content-pipeline/index.ts';
 
-/** Secrets are not in wrangler.toml, so `wrangler types` cannot see them; they are declared here. */
+/** Secrets `wrangler types` cannot see (it reads only .dev.vars.example's names); all optional here, checked below. */
 export interface Secrets {
-  /** JSON array of `{"id", "secret", "rotated_at"?}` (see docs/api.md). */
-  HMAC_KEYS: string;
+  TWITCH_CLIENT_ID: string;
+  TWITCH_CLIENT_SECRET: string;
+  TWITCH_USER_TOKEN: string;
+  TRANSCRIBE_API_KEY: string;
 }
 
 export type WorkerEnv = Env & Partial<Secrets>;
@@ -50,16 +52,61 @@ const hmacKeys = z.string({ error: 'is required (a JSON array of keys, see .dev.
   return keys.data;
 });
 
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const optionalUrl = optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional());
+
+const url = (fallback: string) => optionalText.transform((v) => v ?? fallback).pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
+
+const list = optionalText.transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+
 export const EnvSchema = z.object({
   DB: binding<D1Database>('DB', 'prepare'),
   BUCKET: binding<R2Bucket>('BUCKET', 'head'),
   JOBS_QUEUE: binding<Queue>('JOBS_QUEUE', 'send'),
   AI: binding<Ai>('AI', 'run').optional(),
+  MEDIA: binding<MediaBinding>('MEDIA', 'input').optional(),
   ENVIRONMENT: z.enum(['development', 'test', 'production']).default('development'),
   HMAC_KEYS: hmacKeys,
   HMAC_MAX_SKEW_SECONDS: positiveNumber(300),
   IDEMPOTENCY_TTL_HOURS: positiveNumber(24),
   JOB_TTL_HOURS: positiveNumber(24),
+  /** Origin the worker is reachable at, for status URLs and public asset URLs. */
+  PUBLIC_BASE_URL: url('http://127.0.0.1:8787'),
+
+  TWITCH_API_BASE: url('https://api.twitch.tv'),
+  TWITCH_AUTH_BASE: url('https://id.twitch.tv'),
+  TWITCH_CLIENT_ID: optionalText,
+  TWITCH_CLIENT_SECRET: optionalText,
+  /** Logins whose clips the daily cron ingests. */
+  TWITCH_BROADCASTERS: list,
+  TWITCH_USER_TOKEN: optionalText,
+  TWITCH_EDITOR_ID: optionalText,
+  CLIP_MEDIA_URL_TEMPLATE: optionalText,
+  MEDIA_MAX_BYTES: positiveNumber(100 * 1024 * 1024),
+
+  AUDIO_SOURCE: z.enum(['auto', 'media-binding', 'http', 'fixture']).default('auto'),
+  AUDIO_API_URL: optionalUrl,
+  TRANSCRIBER: z.enum(['auto', 'workers-ai', 'http', 'fixture']).default('auto'),
+  TRANSCRIBE_API_URL: optionalUrl,
+  TRANSCRIBE_API_KEY: optionalText,
+  TRANSCRIBE_MODEL: optionalText,
+
+  /** Daily Workers AI budget, in seconds of audio (transcription); the judge's calls count here too. */
+  AI_DAILY_AUDIO_SECONDS: positiveNumber(3600),
+  /** Daily budget of media downloaded (clip MP4s and thumbnails), bytes. */
+  MEDIA_DAILY_EGRESS_BYTES: positiveNumber(2 * 1024 * 1024 * 1024),
+}).superRefine((env, ctx) => {
+  if (env.AUDIO_SOURCE === 'http' && !env.AUDIO_API_URL) ctx.addIssue({ code: 'custom', path: ['AUDIO_API_URL'], message: 'is required when AUDIO_SOURCE=http' });
+  if (env.AUDIO_SOURCE === 'media-binding' && !env.MEDIA) ctx.addIssue({ code: 'custom', path: ['MEDIA'], message: 'binding is required when AUDIO_SOURCE=media-binding' });
+  if (env.TRANSCRIBER === 'http' && !env.TRANSCRIBE_API_URL) ctx.addIssue({ code: 'custom', path: ['TRANSCRIBE_API_URL'], message: 'is required when TRANSCRIBER=http' });
+  if (env.TRANSCRIBER === 'workers-ai' && !env.AI) ctx.addIssue({ code: 'custom', path: ['AI'], message: 'binding is required when TRANSCRIBER=workers-ai' });
+  if (Boolean(env.TWITCH_CLIENT_ID) !== Boolean(env.TWITCH_CLIENT_SECRET)) {
+    ctx.addIssue({ code: 'custom', path: [env.TWITCH_CLIENT_ID ? 'TWITCH_CLIENT_SECRET' : 'TWITCH_CLIENT_ID'], message: 'must be set together with its pair' });
+  }
 });
 
 export type AppEnv = z.infer<typeof EnvSchema>;

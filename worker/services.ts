@@ -1,12 +1,38 @@
 // The one wiring point: turns the validated environment into the adapters routes, consumers and crons use.
 // Nothing else reads `env` directly.
-import type { ApiKey } from '../content-pipeline/index.ts';
+import {
+  ClipMediaLocator,
+  defaultHttpDeps,
+  FixtureAudioSource,
+  FixtureTranscriber,
+  HelixClient,
+  HttpAudioSource,
+  memoryTokenCache,
+  OpenAiCompatibleTranscriber,
+  type ApiKey,
+  type AudioSource,
+  type HttpDeps,
+  type MediaLocator,
+  type Transcriber,
+} from '../content-pipeline/index.ts';
+import { MediaBindingAudioSource } from './adapters/media-binding-audio.ts';
+import { WorkersAiTranscriber } from './adapters/workers-ai-transcriber.ts';
 import type { AppEnv } from './env.ts';
+import { BudgetStore } from './storage/budgets.ts';
+import { ContentItemStore } from './storage/content-items.ts';
 import { IdempotencyStore } from './storage/idempotency.ts';
 import { JobStore } from './storage/jobs.ts';
 import { NonceStore } from './storage/nonces.ts';
 
 export type Clock = () => number;
+
+export interface PipelineConfig {
+  publicBaseUrl: string;
+  mediaMaxBytes: number;
+  aiDailyAudioSeconds: number;
+  mediaDailyEgressBytes: number;
+  broadcasters: string[];
+}
 
 export interface Services {
   clock: Clock;
@@ -14,28 +40,90 @@ export interface Services {
   apiKeys: readonly ApiKey[];
   maxSkewMs: number;
   jobTtlMs: number;
+  config: PipelineConfig;
   db: D1Database;
   bucket: R2Bucket;
   jobsQueue: Queue;
   nonces: NonceStore;
   idempotency: IdempotencyStore;
   jobs: JobStore;
+  contentItems: ContentItemStore;
+  budgets: BudgetStore;
+  http: HttpDeps;
+  /** Null when TWITCH_CLIENT_ID / TWITCH_CLIENT_SECRET are not set. */
+  helix: HelixClient | null;
+  mediaLocator: MediaLocator;
+  audioSource: AudioSource;
+  transcriber: Transcriber;
 }
 
 const HOUR_MS = 3_600_000;
 
+// One app token per isolate: Twitch tokens last ~60 days, so refetching per request would only add latency.
+const twitchTokens = memoryTokenCache();
+
+function pickAudioSource(env: AppEnv, http: HttpDeps): AudioSource {
+  const choice = env.AUDIO_SOURCE === 'auto' ? (env.MEDIA ? 'media-binding' : env.AUDIO_API_URL ? 'http' : 'fixture') : env.AUDIO_SOURCE;
+  if (choice === 'media-binding') return new MediaBindingAudioSource(env.MEDIA!);
+  if (choice === 'http') return new HttpAudioSource(env.AUDIO_API_URL!, http);
+  return new FixtureAudioSource();
+}
+
+function pickTranscriber(env: AppEnv, http: HttpDeps): Transcriber {
+  const choice = env.TRANSCRIBER === 'auto' ? (env.TRANSCRIBE_API_URL ? 'http' : env.AI ? 'workers-ai' : 'fixture') : env.TRANSCRIBER;
+  if (choice === 'workers-ai') return new WorkersAiTranscriber(env.AI!);
+  if (choice === 'http') {
+    return new OpenAiCompatibleTranscriber(
+      { baseUrl: env.TRANSCRIBE_API_URL!, ...(env.TRANSCRIBE_API_KEY && { apiKey: env.TRANSCRIBE_API_KEY }), ...(env.TRANSCRIBE_MODEL && { model: env.TRANSCRIBE_MODEL }) },
+      http,
+    );
+  }
+  return new FixtureTranscriber();
+}
+
 export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Services {
+  const http: HttpDeps = { ...defaultHttpDeps(), now: clock };
   return {
     clock,
     environment: env.ENVIRONMENT,
     apiKeys: env.HMAC_KEYS,
     maxSkewMs: env.HMAC_MAX_SKEW_SECONDS * 1000,
     jobTtlMs: env.JOB_TTL_HOURS * HOUR_MS,
+    config: {
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      mediaMaxBytes: env.MEDIA_MAX_BYTES,
+      aiDailyAudioSeconds: env.AI_DAILY_AUDIO_SECONDS,
+      mediaDailyEgressBytes: env.MEDIA_DAILY_EGRESS_BYTES,
+      broadcasters: env.TWITCH_BROADCASTERS,
+    },
     db: env.DB,
     bucket: env.BUCKET,
     jobsQueue: env.JOBS_QUEUE,
     nonces: new NonceStore(env.DB),
     idempotency: new IdempotencyStore(env.DB, env.IDEMPOTENCY_TTL_HOURS * HOUR_MS),
     jobs: new JobStore(env.DB),
+    contentItems: new ContentItemStore(env.DB, env.BUCKET),
+    budgets: new BudgetStore(env.DB),
+    http,
+    helix:
+      env.TWITCH_CLIENT_ID && env.TWITCH_CLIENT_SECRET
+        ? new HelixClient(
+            { apiBase: env.TWITCH_API_BASE, authBase: env.TWITCH_AUTH_BASE, clientId: env.TWITCH_CLIENT_ID, clientSecret: env.TWITCH_CLIENT_SECRET },
+            twitchTokens,
+            http,
+          )
+        : null,
+    mediaLocator: new ClipMediaLocator(
+      {
+        apiBase: env.TWITCH_API_BASE,
+        ...(env.TWITCH_CLIENT_ID && { clientId: env.TWITCH_CLIENT_ID }),
+        ...(env.TWITCH_USER_TOKEN && { userToken: env.TWITCH_USER_TOKEN }),
+        ...(env.TWITCH_EDITOR_ID && { editorId: env.TWITCH_EDITOR_ID }),
+        ...(env.CLIP_MEDIA_URL_TEMPLATE && { urlTemplate: env.CLIP_MEDIA_URL_TEMPLATE }),
+      },
+      http,
+    ),
+    audioSource: pickAudioSource(env, http),
+    transcriber: pickTranscriber(env, http),
   };
 }

@@ -1,6 +1,7 @@
 // Cron dispatch: each schedule in wrangler.toml maps to one task here.
 import { log } from '../log.ts';
 import type { Services } from '../services.ts';
+import { runDailyPipeline } from './daily-run.ts';
 import { runHousekeeping } from './housekeeping.ts';
 
 export const CRON = {
@@ -14,8 +15,7 @@ export async function runScheduled(cron: string, scheduledTime: number, services
       await runHousekeeping(services);
       return;
     case CRON.dailyRun:
-      // Ingest, matching, scoring and publishing for yesterday register here as those stages land.
-      log('info', 'daily_run', { scheduled_time: new Date(scheduledTime).toISOString(), stages: [] });
+      await runDailyPipeline(services, scheduledTime);
       return;
     default:
       log('warn', 'unknown_cron', { cron });

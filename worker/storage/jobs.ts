@@ -1,14 +1,144 @@
-// D1 repository of jobs (table jobs). Only what the foundation needs so far: expiry cleanup.
-// The job lifecycle (create, claim, progress, complete) arrives with the content generation API.
+// D1 repository of jobs (table jobs): the spec's JobState and its lifecycle queued → processing →
+// completed | failed. Every transition is one conditional UPDATE, so two workers can never both own a job.
+import { ulid } from 'ulid';
+import { JobState, type JobKind, type JobProgress } from '../../content-pipeline/index.ts';
 
 /** Rows deleted per statement, well inside D1's per-query limits. */
 const DELETE_BATCH = 500;
+
+interface JobRow {
+  job_id: string;
+  kind: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+  progress_step: string | null;
+  progress_current: number | null;
+  progress_total: number | null;
+  request_data: string;
+  results: string | null;
+  error_message: string | null;
+  worker_id: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+export function jobFromRow(row: JobRow): JobState {
+  return JobState.parse({
+    job_id: row.job_id,
+    kind: row.kind,
+    status: row.status,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    expires_at: row.expires_at,
+    ...(row.progress_step !== null && {
+      progress: { step: row.progress_step, current: row.progress_current ?? 0, total: row.progress_total ?? 0 },
+    }),
+    request_data: row.request_data,
+    ...(row.results !== null && { results: row.results }),
+    ...(row.error_message !== null && { error_message: row.error_message }),
+    ...(row.worker_id !== null && { worker_id: row.worker_id }),
+    ...(row.started_at !== null && { started_at: row.started_at }),
+    ...(row.completed_at !== null && { completed_at: row.completed_at }),
+  });
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 export class JobStore {
   private readonly db: D1Database;
 
   constructor(db: D1Database) {
     this.db = db;
+  }
+
+  /** A new queued job; its id is a ULID of `nowMs`. */
+  async create(kind: JobKind, request: unknown, nowMs: number, ttlMs: number, status: 'queued' | 'completed' = 'queued', results?: unknown): Promise<JobState> {
+    const job: JobState = {
+      job_id: ulid(nowMs),
+      kind,
+      status,
+      created_at: iso(nowMs),
+      updated_at: iso(nowMs),
+      expires_at: iso(nowMs + ttlMs),
+      request_data: JSON.stringify(request),
+      ...(results !== undefined && { results: JSON.stringify(results), completed_at: iso(nowMs), started_at: iso(nowMs) }),
+    };
+    await this.db
+      .prepare(
+        `INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data, results, started_at, completed_at)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?8)`,
+      )
+      .bind(job.job_id, kind, status, job.created_at, job.expires_at, job.request_data, job.results ?? null, job.completed_at ?? null)
+      .run();
+    return job;
+  }
+
+  async get(jobId: string): Promise<JobState | null> {
+    const row = await this.db.prepare('SELECT * FROM jobs WHERE job_id = ?1').bind(jobId).first<JobRow>();
+    return row ? jobFromRow(row) : null;
+  }
+
+  /**
+   * Takes a queued job (or one whose previous worker's lease ran out) for `workerId`. False when the job is
+   * finished, unknown, or held by a live worker: the caller then leaves it alone.
+   */
+  async claim(jobId: string, workerId: string, nowMs: number, leaseMs: number): Promise<boolean> {
+    const result = await this.db
+      .prepare(
+        `UPDATE jobs SET status = 'processing', worker_id = ?2, started_at = COALESCE(started_at, ?3), updated_at = ?3,
+           lease_expires_at = ?4
+         WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND lease_expires_at < ?3))`,
+      )
+      .bind(jobId, workerId, iso(nowMs), iso(nowMs + leaseMs))
+      .run();
+    return result.meta.changes === 1;
+  }
+
+  /** Records progress and extends the lease of a job this worker holds. */
+  async progress(jobId: string, workerId: string, progress: JobProgress, nowMs: number, leaseMs: number): Promise<void> {
+    await this.db
+      .prepare(
+        `UPDATE jobs SET progress_step = ?3, progress_current = ?4, progress_total = ?5, updated_at = ?6, lease_expires_at = ?7
+         WHERE job_id = ?1 AND worker_id = ?2 AND status = 'processing'`,
+      )
+      .bind(jobId, workerId, progress.step, progress.current, progress.total, iso(nowMs), iso(nowMs + leaseMs))
+      .run();
+  }
+
+  async complete(jobId: string, workerId: string, results: unknown, nowMs: number): Promise<boolean> {
+    const result = await this.db
+      .prepare(
+        `UPDATE jobs SET status = 'completed', results = ?3, completed_at = ?4, updated_at = ?4, lease_expires_at = NULL
+         WHERE job_id = ?1 AND worker_id = ?2 AND status = 'processing'`,
+      )
+      .bind(jobId, workerId, JSON.stringify(results), iso(nowMs))
+      .run();
+    return result.meta.changes === 1;
+  }
+
+  /** Hands a job back to the queue after a failed attempt, so the retry can claim it at once. */
+  async release(jobId: string, workerId: string, error: string, nowMs: number): Promise<void> {
+    await this.db
+      .prepare(
+        `UPDATE jobs SET status = 'queued', error_message = ?3, updated_at = ?4, lease_expires_at = NULL
+         WHERE job_id = ?1 AND worker_id = ?2 AND status = 'processing'`,
+      )
+      .bind(jobId, workerId, error.slice(0, 2000), iso(nowMs))
+      .run();
+  }
+
+  /** Marks a job failed unless it already finished; true when this call failed it. */
+  async fail(jobId: string, error: string, nowMs: number): Promise<boolean> {
+    const result = await this.db
+      .prepare(
+        `UPDATE jobs SET status = 'failed', error_message = ?2, completed_at = ?3, updated_at = ?3, lease_expires_at = NULL
+         WHERE job_id = ?1 AND status IN ('queued', 'processing')`,
+      )
+      .bind(jobId, error.slice(0, 2000), iso(nowMs))
+      .run();
+    return result.meta.changes === 1;
   }
 
   /** Deletes jobs whose expires_at has passed, in batches; returns their ids. */

@@ -1,0 +1,22 @@
+// Queue messages: one type per stage, validated on receipt. Each names only ids; the stage reads current state
+// from storage, so a repeated or late message cannot apply stale data.
+import { z } from 'zod';
+import { Ulid } from './primitives.ts';
+
+const ItemMessage = <T extends string>(type: T) => z.object({ type: z.literal(type), content_item_id: Ulid }).strict();
+
+export const JobRunMessage = z.object({ type: z.literal('job.run'), job_id: Ulid }).strict();
+export const ClipAudioMessage = ItemMessage('clip.audio');
+export const ClipTranscribeMessage = ItemMessage('clip.transcribe');
+export const ClipEnhanceMessage = ItemMessage('clip.enhance');
+export const ClipScoreMessage = ItemMessage('clip.score');
+
+export const QueueMessage = z.discriminatedUnion('type', [
+  JobRunMessage,
+  ClipAudioMessage,
+  ClipTranscribeMessage,
+  ClipEnhanceMessage,
+  ClipScoreMessage,
+]);
+export type QueueMessage = z.infer<typeof QueueMessage>;
+export type ItemStageMessage = Exclude<QueueMessage, { type: 'job.run' }>;

@@ -1,0 +1,38 @@
+// The daily pipeline run: ingest yesterday's clips (UTC) for every configured broadcaster, and resume items that
+// waited for a budget or for configuration. Later stages (matching, scoring, publishing) join here as they land.
+import type { QueueMessage } from '../../content-pipeline/index.ts';
+import { log } from '../log.ts';
+import { enqueue } from '../pipeline/enqueue.ts';
+import type { Services } from '../services.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Messages that restart each waiting item at its current stage. */
+export async function resumeWaitingItems(services: Services): Promise<number> {
+  const messages: QueueMessage[] = [];
+  for (const prefix of ['budget_exceeded', 'media_unconfigured', 'media_token_rejected']) {
+    for (const { content_item_id, processing_status } of await services.contentItems.waiting(prefix, 500)) {
+      if (processing_status === 'queued') messages.push({ type: 'clip.audio', content_item_id });
+      else if (processing_status === 'audio_ready') messages.push({ type: 'clip.transcribe', content_item_id });
+    }
+  }
+  await enqueue(services.jobsQueue, messages);
+  return messages.length;
+}
+
+export async function runDailyPipeline(services: Services, scheduledTime: number): Promise<void> {
+  const dayStart = Math.floor(scheduledTime / DAY_MS) * DAY_MS;
+  const dateRange = { start: new Date(dayStart - DAY_MS).toISOString(), end: new Date(dayStart).toISOString() };
+  const jobs: string[] = [];
+  if (services.helix) {
+    for (const login of services.config.broadcasters) {
+      const job = await services.jobs.create('clip_ingest', { broadcaster_login: login, date_range: dateRange }, services.clock(), services.jobTtlMs);
+      await enqueue(services.jobsQueue, [{ type: 'job.run', job_id: job.job_id }]);
+      jobs.push(job.job_id);
+    }
+  } else if (services.config.broadcasters.length > 0) {
+    log('warn', 'daily_run_skipped_ingest', { reason: 'TWITCH_CLIENT_ID / TWITCH_CLIENT_SECRET not set' });
+  }
+  const resumed = await resumeWaitingItems(services);
+  log('info', 'daily_run', { date_range: dateRange, ingest_jobs: jobs, resumed_items: resumed });
+}

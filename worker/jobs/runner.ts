@@ -1,0 +1,65 @@
+// Runs `job.run` messages: claims the job (so a duplicate delivery or a second worker leaves it alone), runs the
+// handler of its kind with a progress callback, and completes it. A failing attempt hands the job back to the
+// queue for a retry; the dead-letter consumer marks it failed when retries run out.
+import type { JobKind, JobProgress, JobRunMessage, JobState } from '../../content-pipeline/index.ts';
+import type { z } from 'zod';
+import { describeError, log } from '../log.ts';
+import type { Services } from '../services.ts';
+
+/** How long a worker may hold a job without reporting progress before another may take it over. */
+export const JOB_LEASE_MS = 5 * 60_000;
+
+export interface JobContext {
+  job: JobState;
+  request: unknown;
+  services: Services;
+  progress(step: string, current: number, total: number): Promise<void>;
+}
+
+/** An error that retrying cannot fix (bad request data, missing configuration): the job fails at once. */
+export class PermanentJobError extends Error {
+  override readonly name = 'PermanentJobError';
+}
+
+export type JobHandler = (context: JobContext) => Promise<unknown>;
+
+export const jobHandlers: Partial<Record<JobKind, JobHandler>> = {};
+
+export async function runJobMessage(message: z.infer<typeof JobRunMessage>, services: Services): Promise<void> {
+  const job = await services.jobs.get(message.job_id);
+  if (!job || job.status === 'completed' || job.status === 'failed') {
+    log('info', 'job_message_ignored', { job_id: message.job_id, reason: job ? `job is ${job.status}` : 'unknown job' });
+    return;
+  }
+  const handler = jobHandlers[job.kind];
+  if (!handler) {
+    await services.jobs.fail(job.job_id, `no handler for job kind ${job.kind}`, services.clock());
+    return;
+  }
+  const workerId = crypto.randomUUID();
+  if (!(await services.jobs.claim(job.job_id, workerId, services.clock(), JOB_LEASE_MS))) {
+    log('info', 'job_message_ignored', { job_id: job.job_id, reason: 'held by another worker' });
+    return;
+  }
+  const context: JobContext = {
+    job,
+    request: JSON.parse(job.request_data),
+    services,
+    progress: (step, current, total) =>
+      services.jobs.progress(job.job_id, workerId, { step, current, total } satisfies JobProgress, services.clock(), JOB_LEASE_MS),
+  };
+  try {
+    const results = await handler(context);
+    await services.jobs.complete(job.job_id, workerId, results, services.clock());
+    log('info', 'job_completed', { job_id: job.job_id, kind: job.kind });
+  } catch (error) {
+    const { error_message } = describeError(error);
+    if (error instanceof PermanentJobError) {
+      await services.jobs.fail(job.job_id, error_message, services.clock());
+      log('warn', 'job_failed', { job_id: job.job_id, kind: job.kind, error_message });
+      return;
+    }
+    await services.jobs.release(job.job_id, workerId, error_message, services.clock());
+    throw error;
+  }
+}

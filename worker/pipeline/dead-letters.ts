@@ -1,0 +1,23 @@
+// The dead-letter consumer's work: a message whose retries ran out marks its job or item failed, with the last
+// error recorded while it was retrying. Repeating this is harmless.
+import { fail, type QueueMessage } from '../../content-pipeline/index.ts';
+import { log } from '../log.ts';
+import type { Services } from '../services.ts';
+import { RETRYING_PREFIX } from './item-stage.ts';
+
+export async function recordDeadLetter(message: QueueMessage, services: Services): Promise<void> {
+  const now = services.clock();
+  const nowIso = new Date(now).toISOString();
+  if (message.type === 'job.run') {
+    const job = await services.jobs.get(message.job_id);
+    const reason = `gave up after the queue's retries${job?.error_message ? `: ${job.error_message}` : ''}`;
+    if (await services.jobs.fail(message.job_id, reason, now)) log('error', 'job_dead_lettered', { job_id: message.job_id, reason });
+    return;
+  }
+  await services.contentItems.update(message.content_item_id, (item) => {
+    if (item.processing_status === 'failed') return item;
+    const last = item.status_reason?.startsWith(RETRYING_PREFIX) ? item.status_reason.slice(RETRYING_PREFIX.length) : `${message.type} did not complete`;
+    log('error', 'item_dead_lettered', { content_item_id: item.content_item_id, stage: message.type, last_error: last });
+    return fail(item, { code: 'dead_lettered', message: `${message.type} failed after the queue's retries: ${last}`, occurred_at: nowIso }, nowIso);
+  });
+}

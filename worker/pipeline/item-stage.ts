@@ -1,0 +1,48 @@
+// What every per-item stage shares: load the item, skip it when the stage already ran (delivery is at least
+// once), and remember the last error on the item so a dead letter can say why it failed.
+import type { ContentItem, ItemStageMessage } from '../../content-pipeline/index.ts';
+import { describeError, log } from '../log.ts';
+import type { Services } from '../services.ts';
+
+export const RETRYING_PREFIX = 'retrying: ';
+
+export type StageBody = (item: ContentItem, services: Services) => Promise<void>;
+
+/**
+ * Runs `body` for the item named by the message unless `isDone(item)`; a missing item is logged and dropped.
+ * An error is written to the item's status_reason (best effort) and rethrown so the queue retries.
+ */
+export async function runItemStage(
+  message: ItemStageMessage,
+  services: Services,
+  isDone: (item: ContentItem) => boolean,
+  body: StageBody,
+): Promise<void> {
+  const current = await services.contentItems.get(message.content_item_id);
+  if (!current) {
+    log('warn', 'stage_item_missing', { stage: message.type, content_item_id: message.content_item_id });
+    return;
+  }
+  if (isDone(current.item)) {
+    log('info', 'stage_skipped', { stage: message.type, content_item_id: message.content_item_id, status: current.item.processing_status });
+    return;
+  }
+  try {
+    await body(current.item, services);
+  } catch (error) {
+    const reason = `${RETRYING_PREFIX}${message.type}: ${describeError(error).error_message}`.slice(0, 500);
+    await services.contentItems
+      .update(message.content_item_id, (item) => (item.status_reason === reason ? item : { ...item, status_reason: reason }))
+      .catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Sets or clears the reason an item waits at its stage (no status change). */
+export async function setWaitingReason(services: Services, contentItemId: string, reason: string | undefined): Promise<void> {
+  await services.contentItems.update(contentItemId, (item) => {
+    if (item.status_reason === reason) return item;
+    const { status_reason: _old, ...rest } = item;
+    return { ...rest, ...(reason !== undefined && { status_reason: reason }), updated_at: new Date(services.clock()).toISOString() };
+  });
+}
