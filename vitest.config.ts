@@ -18,21 +18,36 @@ export default defineConfig({
       },
       {
         plugins: [
-          cloudflareTest(async () => ({
-            wrangler: { configPath: './wrangler.toml' },
-            miniflare: {
-              bindings: {
-                ENVIRONMENT: 'test',
-                HMAC_KEYS: JSON.stringify(TEST_HMAC_KEYS),
-                TEST_MIGRATIONS: await readD1Migrations('./migrations'),
+          cloudflareTest(async ({ inject }) => {
+            const helixBase = inject<string>('helixBase');
+            return {
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: {
+                  ENVIRONMENT: 'test',
+                  HMAC_KEYS: JSON.stringify(TEST_HMAC_KEYS),
+                  TEST_MIGRATIONS: await readD1Migrations('./migrations'),
+                  TWITCH_API_BASE: helixBase,
+                  TWITCH_AUTH_BASE: helixBase,
+                  TWITCH_CLIENT_ID: 'fake-client-id',
+                  TWITCH_CLIENT_SECRET: 'fake-client-secret',
+                  CLIP_MEDIA_URL_TEMPLATE: `${helixBase}/media/{clip_id}.mp4`,
+                  PUBLIC_BASE_URL: 'http://assets.test',
+                  AUDIO_SOURCE: 'fixture',
+                  TRANSCRIBER: 'fixture',
+                },
               },
-            },
-          })),
+            };
+          }),
         ],
         test: {
           name: 'worker',
           include: ['tests/worker/**/*.test.ts'],
+          testTimeout: 30_000,
+          // One fake Twitch serves every file, and some files script its faults: run files one at a time.
+          fileParallelism: false,
           setupFiles: ['./tests/worker/setup.ts'],
+          globalSetup: ['./tests/worker/global-setup.ts'],
         },
       },
     ],

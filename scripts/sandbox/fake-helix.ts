@@ -21,6 +21,10 @@ export interface FakeHelixOptions {
   resultCap?: number;
   /** Token lifetime handed out, seconds. */
   tokenTtlSeconds?: number;
+  /** Largest page served, whatever `first` asks (Helix: 100); smaller values force pagination in small tests. */
+  maxPageSize?: number;
+  /** Clip MP4 bodies by clip id, served at /media/{clip_id}.mp4 (absent ids answer 404). */
+  media?: Map<string, Uint8Array>;
 }
 
 export interface HelixLogEntry {
@@ -48,6 +52,8 @@ export class FakeHelix {
       clips: [],
       resultCap: 1000,
       tokenTtlSeconds: 3600,
+      media: new Map(),
+      maxPageSize: 100,
       ...options,
     };
   }
@@ -94,6 +100,9 @@ export class FakeHelix {
       this.validTokens.add(token);
       return this.send(res, 200, { access_token: token, expires_in: this.options.tokenTtlSeconds, token_type: 'bearer' }, req);
     }
+    if (url.pathname.startsWith('/__control/')) return this.control(url.pathname, req, res);
+    const asset = /^\/(media|thumbnails)\/([A-Za-z0-9_-]+)\.(mp4|jpg)$/.exec(url.pathname);
+    if (asset) return this.serveAsset(asset[1] as 'media' | 'thumbnails', asset[2]!, req, res);
     if (!url.pathname.startsWith('/helix/')) return this.send(res, 404, { message: 'not found' }, req);
 
     const fault = this.faults.shift();
@@ -116,11 +125,45 @@ export class FakeHelix {
     return this.send(res, 404, { message: 'not found' }, req);
   }
 
+  /** Test control over HTTP, for callers in another runtime (workerd tests, the demo driver). */
+  private async control(path: string, req: IncomingMessage, res: ServerResponse) {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    if (path === '/__control/faults' && req.method === 'POST') {
+      this.faults.push(...(JSON.parse(raw) as Fault[]));
+      return this.send(res, 200, { queued_faults: this.faults.length }, req);
+    }
+    if (path === '/__control/expire-tokens' && req.method === 'POST') {
+      this.expireTokens();
+      return this.send(res, 200, { ok: true }, req);
+    }
+    if (path === '/__control/log') return this.send(res, 200, { log: this.log.filter((e) => !e.path.startsWith('/__control/')), tokens_issued: this.tokenCount }, req);
+    if (path === '/__control/reset' && req.method === 'POST') {
+      this.log.length = 0;
+      this.faults.length = 0;
+      return this.send(res, 200, { ok: true }, req);
+    }
+    return this.send(res, 404, { message: 'unknown control' }, req);
+  }
+
+  /** Clip media and thumbnails, as Twitch's CDN would serve them. Thumbnails are tiny JPEG-tagged bytes. */
+  private serveAsset(kind: 'media' | 'thumbnails', clipId: string, req: IncomingMessage, res: ServerResponse) {
+    const body = kind === 'media' ? this.options.media.get(clipId) : new TextEncoder().encode(`thumbnail of ${clipId}`);
+    this.log.push({ method: req.method ?? 'GET', path: `/${kind}/${clipId}`, query: {}, status: body ? 200 : 404 });
+    if (!body) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('no such clip media');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': kind === 'media' ? 'video/mp4' : 'image/jpeg', 'Content-Length': String(body.byteLength) });
+    res.end(body);
+  }
+
   private clips(url: URL, req: IncomingMessage, res: ServerResponse) {
     const broadcaster = url.searchParams.get('broadcaster_id');
     const startedAt = url.searchParams.get('started_at');
     const endedAt = url.searchParams.get('ended_at');
-    const first = Math.min(100, Number(url.searchParams.get('first') ?? 20));
+    const first = Math.min(this.options.maxPageSize, Number(url.searchParams.get('first') ?? 20));
     const offset = Number(url.searchParams.get('after') ? Buffer.from(url.searchParams.get('after')!, 'base64url').toString() : 0);
     // Helix ignores seconds in the range and sorts by views; past the cap, results are dropped.
     const minute = (iso: string) => Math.floor(Date.parse(iso) / 60_000) * 60_000;

@@ -79,7 +79,9 @@ describe('X-Idempotency-Key', () => {
 
   it('releases the key when the first attempt fails on our side', async () => {
     failuresLeft = 1;
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
     const crashed = await send({ name: 'd' }, 'idem-d');
+    quiet.mockRestore();
     expect(crashed.status).toBe(500);
     expect(await errorOf(crashed)).toMatchObject({ code: 'INTERNAL', message: 'Internal error' });
     const retry = await send({ name: 'd' }, 'idem-d');

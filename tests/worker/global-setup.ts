@@ -1,0 +1,19 @@
+// Starts the fake Twitch (Helix, OAuth, clip media CDN) in Node for the workerd tests, which reach it over real
+// HTTP through the production client.
+import type { TestProject } from 'vitest/node';
+import { FakeHelix } from '../../scripts/sandbox/fake-helix.ts';
+import { BROADCASTER, ingestClips, ingestMedia } from '../fixtures/ingest-clips.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    helixBase: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const helix = new FakeHelix({ users: [BROADCASTER], media: ingestMedia(), maxPageSize: 3 });
+  const base = await helix.start();
+  helix.options.clips.push(...ingestClips(base));
+  project.provide('helixBase', base);
+  return () => helix.stop();
+}

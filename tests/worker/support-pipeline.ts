@@ -1,0 +1,47 @@
+// Helpers for pipeline tests in workerd: polling, reading items straight from D1, the fake Twitch's control API.
+import { env } from 'cloudflare:workers';
+import { ContentItem, JobStatusResponse } from '../../content-pipeline/index.ts';
+import { signedFetch } from './support.ts';
+
+export const helixBase = () => (env as unknown as { TWITCH_API_BASE: string }).TWITCH_API_BASE;
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await scheduler.wait(100);
+  }
+}
+
+export async function startIngest(body: object): Promise<string> {
+  const response = await signedFetch('POST', '/api/clips/ingest', { body: JSON.stringify(body) });
+  if (response.status !== 202) throw new Error(`ingest refused: ${response.status} ${await response.text()}`);
+  return (await response.json<{ job_id: string }>()).job_id;
+}
+
+export async function finishedJob(jobId: string): Promise<JobStatusResponse> {
+  return waitFor(`job ${jobId}`, async () => {
+    const status = await (await signedFetch('GET', `/api/jobs/${jobId}/status`)).json<JobStatusResponse>();
+    return status.status === 'completed' || status.status === 'failed' ? JobStatusResponse.parse(status) : undefined;
+  });
+}
+
+export async function storedItems(): Promise<ContentItem[]> {
+  const { results } = await env.DB.prepare('SELECT item_json FROM content_items ORDER BY content_item_id').all<{ item_json: string }>();
+  return results.map((r) => ContentItem.parse(JSON.parse(r.item_json)));
+}
+
+export async function storedItem(clipId: string): Promise<ContentItem | undefined> {
+  return (await storedItems()).find((i) => i.clip_id === clipId);
+}
+
+export async function helixControl(path: 'faults' | 'expire-tokens' | 'reset', body?: unknown): Promise<void> {
+  const response = await fetch(`${helixBase()}/__control/${path}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
+  if (!response.ok) throw new Error(`fake helix control ${path}: ${response.status}`);
+}
+
+export async function helixLog(): Promise<Array<{ path: string; status: number; query: Record<string, string[]> }>> {
+  return (await (await fetch(`${helixBase()}/__control/log`)).json<{ log: Array<{ path: string; status: number; query: Record<string, string[]> }> }>()).log;
+}
