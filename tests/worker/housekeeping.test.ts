@@ -72,3 +72,27 @@ describe('cleanup', () => {
     expect((await exports.default.fetch('http://worker.test/api/jobs/cleanup', { method: 'POST' })).status).toBe(400);
   });
 });
+
+describe('GET /api/jobs/stats', () => {
+  it('counts jobs by status, the oldest queued, recent failures, items and budgets', async () => {
+    const now = Date.now();
+    await seed(now);
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data) VALUES ('01JOBQUEUED00000000000000A', 'clip_ingest', 'queued', ?1, ?1, ?2, '{}')`,
+      ).bind(new Date(now - 90_000).toISOString(), new Date(now + 3_600_000).toISOString()),
+      env.DB.prepare(
+        `INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data, completed_at) VALUES ('01JOBFAILED00000000000000A', 'clip_ingest', 'failed', ?1, ?1, ?2, '{}', ?1)`,
+      ).bind(new Date(now - 60_000).toISOString(), new Date(now + 3_600_000).toISOString()),
+      env.DB.prepare("INSERT INTO budget_usage (day, resource, used) VALUES (?1, 'media_egress_bytes', 1234)").bind(new Date(now).toISOString().slice(0, 10)),
+    ]);
+    const response = await signedFetch('GET', '/api/jobs/stats');
+    expect(response.status).toBe(200);
+    const stats = await response.json<any>();
+    expect(stats.jobs.by_status).toEqual({ queued: 1, processing: 0, completed: 3, failed: 1 });
+    expect(stats.jobs.oldest_queued_age_seconds).toBeGreaterThanOrEqual(90);
+    expect(stats.jobs.failed_last_24h).toBe(1);
+    expect(stats.budgets.media_egress_bytes).toEqual({ used: 1234, limit: 2 * 1024 * 1024 * 1024 });
+    expect(stats.budgets.ai_audio_seconds.limit).toBe(3600);
+  });
+});

@@ -114,6 +114,13 @@ export class ContentItemStore {
     throw new ConcurrentUpdateError(`content item ${contentItemId} kept changing under five attempts to update it`);
   }
 
+  async countByStatus(): Promise<Record<string, number>> {
+    const { results } = await this.db
+      .prepare('SELECT processing_status, COUNT(*) AS n FROM content_items GROUP BY processing_status')
+      .all<{ processing_status: string; n: number }>();
+    return Object.fromEntries(results.map((r) => [r.processing_status, r.n]));
+  }
+
   /** Items waiting at their stage for a reason (e.g. budget_exceeded), oldest first. */
   async waiting(reasonPrefix: string, limit: number): Promise<Array<{ content_item_id: string; processing_status: ProcessingStatus }>> {
     const { results } = await this.db

@@ -141,6 +141,23 @@ export class JobStore {
     return result.meta.changes === 1;
   }
 
+  /** Counts by status, the age of the oldest queued job, and failures in the last 24 h. */
+  async stats(nowMs: number): Promise<{ by_status: Record<string, number>; oldest_queued_age_seconds: number | null; failed_last_24h: number }> {
+    const [counts, oldest, failed] = await this.db.batch([
+      this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
+      this.db.prepare("SELECT MIN(created_at) AS created_at FROM jobs WHERE status = 'queued'"),
+      this.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE status = 'failed' AND completed_at >= ?1").bind(iso(nowMs - 86_400_000)),
+    ]);
+    const byStatus: Record<string, number> = { queued: 0, processing: 0, completed: 0, failed: 0 };
+    for (const row of counts!.results as Array<{ status: string; n: number }>) byStatus[row.status] = row.n;
+    const oldestCreated = (oldest!.results[0] as { created_at: string | null } | undefined)?.created_at ?? null;
+    return {
+      by_status: byStatus,
+      oldest_queued_age_seconds: oldestCreated === null ? null : Math.max(0, Math.round((nowMs - Date.parse(oldestCreated)) / 1000)),
+      failed_last_24h: (failed!.results[0] as { n: number }).n,
+    };
+  }
+
   /** Deletes jobs whose expires_at has passed, in batches; returns their ids. */
   async deleteExpired(nowIso: string): Promise<string[]> {
     const deleted: string[] = [];
