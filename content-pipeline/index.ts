@@ -21,3 +21,4 @@ export * from './http/capped-fetch.ts';
 export * from './twitch/clip-media.ts';
 export * from './media/audio-sources.ts';
 export * from './transcribe/transcribers.ts';
+export * from './schemas/recap.ts';

@@ -3,6 +3,7 @@ import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const get = (path: string, headers: Record<string, string> = {}) => exports.default.fetch(`http://worker.test${path}`, { headers });
+const text = async (response: Response) => new TextDecoder().decode(await response.arrayBuffer());
 
 beforeAll(async () => {
   await env.BUCKET.put('thumbnails/abc.jpg', 'JPEGDATA0123456789', { httpMetadata: { contentType: 'image/jpeg' } });
@@ -18,7 +19,7 @@ describe('GET /assets/{key}', () => {
     expect(response.headers.get('Content-Type')).toBe('image/jpeg');
     expect(response.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
     expect(response.headers.get('ETag')).toMatch(/^"[0-9a-f]+"$/);
-    expect(await response.text()).toBe('JPEGDATA0123456789');
+    expect(await text(response)).toBe('JPEGDATA0123456789');
     const transcript = await get('/assets/transcripts/abc.json');
     expect(await transcript.json()).toEqual({ text: 'hello' });
   });
@@ -27,18 +28,18 @@ describe('GET /assets/{key}', () => {
     const etag = (await get('/assets/thumbnails/abc.jpg')).headers.get('ETag')!;
     const again = await get('/assets/thumbnails/abc.jpg', { 'If-None-Match': etag });
     expect(again.status).toBe(304);
-    expect(await again.text()).toBe('');
+    expect(await text(again)).toBe('');
   });
 
   it('serves byte ranges, and 416 for unsatisfiable ones', async () => {
     const part = await get('/assets/thumbnails/abc.jpg', { Range: 'bytes=4-7' });
     expect(part.status).toBe(206);
     expect(part.headers.get('Content-Range')).toBe('bytes 4-7/18');
-    expect(await part.text()).toBe('DATA');
+    expect(await text(part)).toBe('DATA');
     const suffix = await get('/assets/thumbnails/abc.jpg', { Range: 'bytes=-4' });
-    expect(await suffix.text()).toBe('6789');
+    expect(await text(suffix)).toBe('6789');
     const open = await get('/assets/thumbnails/abc.jpg', { Range: 'bytes=14-' });
-    expect(await open.text()).toBe('6789');
+    expect(await text(open)).toBe('6789');
     expect((await get('/assets/thumbnails/abc.jpg', { Range: 'bytes=50-60' })).status).toBe(416);
   });
 

@@ -1,0 +1,96 @@
+// The recap front-matter: one schema used to write posts (the publisher) and to read them (the site's content
+// collection imports it). A post that fails it is never published and never built. All text fields from the
+// outside (clip titles, transcripts, PR titles) are plain text: the site renders them escaped, never as HTML.
+import { z } from 'zod';
+import { ContentCategory } from './content-item.ts';
+import { HttpUrl, IsoDateTime } from './primitives.ts';
+
+export const RECAP_CONTENT_TYPES = ['daily_recap', 'weekly_summary', 'topic_focus'] as const;
+export const RecapContentType = z.enum(RECAP_CONTENT_TYPES);
+export type RecapContentType = z.infer<typeof RecapContentType>;
+
+export const GitHubEventType = z.enum(['push', 'pull_request', 'issues', 'issue_comment', 'pull_request_review', 'release', 'create']);
+export type GitHubEventType = z.infer<typeof GitHubEventType>;
+
+/** Plain single-line text of bounded length: no control characters, so no layout break-out. */
+const Line = (max: number) =>
+  z
+    .string()
+    .max(max)
+    // eslint-disable-next-line no-control-regex
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must be a single line without control characters');
+
+/** A GitHub event matched to a clip, as a reader sees it on the card. */
+export const RecapGitHubEvent = z.object({
+  id: z.string().min(1),
+  type: GitHubEventType,
+  /** Webhook action, `merged` for a merged PR, null for push/create. */
+  action: z.string().nullable(),
+  repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name'),
+  /** PR/issue title or the first line of a commit message. */
+  title: Line(300),
+  url: HttpUrl,
+  number: z.number().int().positive().nullable(),
+  /** Full commit sha for pushes; the site shows the first 7 characters. */
+  sha: z.string().regex(/^[0-9a-f]{7,40}$/).nullable(),
+  actor: Line(100).nullable(),
+  occurred_at: IsoDateTime,
+  /** Seconds from the clip's creation to the event; negative when the event came first. */
+  offset_seconds: z.number().int(),
+  confidence: z.number().min(0).max(1),
+  /** Why the matcher linked it, in one short sentence. */
+  reason: Line(300),
+});
+export type RecapGitHubEvent = z.infer<typeof RecapGitHubEvent>;
+
+export const RecapClip = z.object({
+  /** Twitch clip id (the embed's `clip` parameter). */
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/),
+  title: Line(500),
+  url: HttpUrl,
+  /** `https://clips.twitch.tv/embed?clip=<id>`, without `parent` (added at click time from location.hostname). */
+  embed_url: HttpUrl,
+  /** Our own copy (…/assets/thumbnails/<id>.jpg), never Twitch's CDN. */
+  thumbnail: HttpUrl,
+  duration_seconds: z.number().nonnegative(),
+  views: z.number().int().nonnegative(),
+  created_at: IsoDateTime,
+  broadcaster: Line(100),
+  transcript_excerpt: z.string().max(600),
+  score: z.number().min(0).max(100).optional(),
+  github: z.array(RecapGitHubEvent).max(50),
+});
+export type RecapClip = z.infer<typeof RecapClip>;
+
+export const RecapFrontmatter = z
+  .object({
+    title: Line(200).min(1),
+    description: Line(400).min(1),
+    /** Publication date: the end of the covered range for dailies, shown as the post date. */
+    date: IsoDateTime,
+    content_type: RecapContentType,
+    date_range: z.object({ start: IsoDateTime, end: IsoDateTime }),
+    /** For topic_focus posts: the topic's slug. */
+    topic: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(60).optional(),
+    tags: z.array(z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'tags are lowercase slugs').max(40)).max(20),
+    category: ContentCategory,
+    clips: z.array(RecapClip).min(1).max(100),
+    github_summary: z.object({
+      commits: z.number().int().nonnegative(),
+      pull_requests: z.number().int().nonnegative(),
+      issues: z.number().int().nonnegative(),
+      repositories: z.array(z.string()).max(20),
+    }),
+    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/).optional(),
+    scores: z.object({
+      /** Mean content score of the clips, 0-100. */
+      content_score: z.number().min(0).max(100),
+      /** Best GitHub match confidence among the clips, 0-1. */
+      best_match_confidence: z.number().min(0).max(1),
+    }),
+    draft: z.boolean().default(false),
+    generated_at: IsoDateTime,
+    generator: z.object({ name: z.literal('clip-recap'), version: z.string().min(1) }),
+  })
+  .strict();
+export type RecapFrontmatter = z.infer<typeof RecapFrontmatter>;
