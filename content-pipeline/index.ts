@@ -22,3 +22,6 @@ export * from './twitch/clip-media.ts';
 export * from './media/audio-sources.ts';
 export * from './transcribe/transcribers.ts';
 export * from './schemas/recap.ts';
+export * from './schemas/github-event.ts';
+export * from './github/webhook-signature.ts';
+export * from './github/normalize-webhook.ts';
