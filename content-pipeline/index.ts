@@ -25,3 +25,5 @@ export * from './schemas/recap.ts';
 export * from './schemas/github-event.ts';
 export * from './github/webhook-signature.ts';
 export * from './github/normalize-webhook.ts';
+export * from './matching/temporal.ts';
+export * from './matching/tokens.ts';
