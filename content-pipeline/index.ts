@@ -27,3 +27,4 @@ export * from './github/webhook-signature.ts';
 export * from './github/normalize-webhook.ts';
 export * from './matching/temporal.ts';
 export * from './matching/tokens.ts';
+export * from './github/backfill.ts';

@@ -9,6 +9,9 @@ export interface Secrets {
   TWITCH_CLIENT_SECRET: string;
   TWITCH_USER_TOKEN: string;
   TRANSCRIBE_API_KEY: string;
+  GITHUB_WEBHOOK_SECRET: string;
+  GITHUB_TOKEN: string;
+  GITHUB_APP_PRIVATE_KEY: string;
 }
 
 export type WorkerEnv = Env & Partial<Secrets>;
@@ -95,6 +98,21 @@ export const EnvSchema = z.object({
   TRANSCRIBE_API_KEY: optionalText,
   TRANSCRIBE_MODEL: optionalText,
 
+  GITHUB_API_URL: url('https://api.github.com'),
+  /** Repositories (owner/name) to backfill and to match clips against. */
+  GITHUB_REPOS: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'entries must be owner/name'))),
+  GITHUB_WEBHOOK_SECRET: optionalText,
+  GITHUB_TOKEN: optionalText,
+  GITHUB_APP_ID: optionalText,
+  GITHUB_APP_PRIVATE_KEY: optionalText.refine((v) => v === undefined || !v.includes('BEGIN RSA PRIVATE KEY'), {
+    message:
+      'is in PKCS#1 format; WebCrypto needs PKCS#8: openssl pkcs8 -topk8 -inform PEM -outform PEM -nocrypt -in app.pem -out app-pkcs8.pem',
+  }),
+  GITHUB_APP_INSTALLATION_ID: optionalText,
+  MATCH_WINDOW_BEFORE_MINUTES: positiveNumber(45),
+  MATCH_WINDOW_AFTER_MINUTES: positiveNumber(30),
+  MATCH_THRESHOLD: positiveNumber(0.55).refine((v) => v <= 1, 'must be at most 1'),
+
   /** Daily Workers AI budget, in seconds of audio (transcription); the judge's calls count here too. */
   AI_DAILY_AUDIO_SECONDS: positiveNumber(3600),
   /** Daily budget of media downloaded (clip MP4s and thumbnails), bytes. */
@@ -104,6 +122,11 @@ export const EnvSchema = z.object({
   if (env.AUDIO_SOURCE === 'media-binding' && !env.MEDIA) ctx.addIssue({ code: 'custom', path: ['MEDIA'], message: 'binding is required when AUDIO_SOURCE=media-binding' });
   if (env.TRANSCRIBER === 'http' && !env.TRANSCRIBE_API_URL) ctx.addIssue({ code: 'custom', path: ['TRANSCRIBE_API_URL'], message: 'is required when TRANSCRIBER=http' });
   if (env.TRANSCRIBER === 'workers-ai' && !env.AI) ctx.addIssue({ code: 'custom', path: ['AI'], message: 'binding is required when TRANSCRIBER=workers-ai' });
+  const app = [env.GITHUB_APP_ID, env.GITHUB_APP_PRIVATE_KEY, env.GITHUB_APP_INSTALLATION_ID];
+  if (app.some(Boolean) && !app.every(Boolean)) {
+    const missing = ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_APP_INSTALLATION_ID'].filter((_, i) => !app[i]);
+    for (const name of missing) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when a GitHub App is configured' });
+  }
   if (Boolean(env.TWITCH_CLIENT_ID) !== Boolean(env.TWITCH_CLIENT_SECRET)) {
     ctx.addIssue({ code: 'custom', path: [env.TWITCH_CLIENT_ID ? 'TWITCH_CLIENT_SECRET' : 'TWITCH_CLIENT_ID'], message: 'must be set together with its pair' });
   }

@@ -1,0 +1,105 @@
+// GitHub REST through octokit: authentication (fine-grained token or GitHub App installation), rate limits, and the
+// backfill of commits, pull requests and issues over a date range as GitHubEvents with the same ids webhooks use.
+import { App, Octokit } from 'octokit';
+import { eventIds, GitHubEvent } from '../schemas/github-event.ts';
+
+export type GitHubAuth =
+  | { kind: 'token'; token: string }
+  | { kind: 'app'; appId: string; privateKey: string; installationId: string };
+
+export interface GitHubClientOptions {
+  baseUrl: string;
+  /** Longest wait accepted for a primary or secondary rate limit before giving up (the job then retries). */
+  maxRateLimitWaitSeconds?: number;
+  fetch?: typeof fetch;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+export async function createGitHubClient(auth: GitHubAuth, options: GitHubClientOptions): Promise<Octokit> {
+  const maxWait = options.maxRateLimitWaitSeconds ?? 60;
+  const log = options.log ?? (() => {});
+  const retryWithin = (kind: string) => (retryAfter: number, request: { method: string; url: string; request: { retryCount: number } }) => {
+    log('github_rate_limited', { kind, retry_after_seconds: retryAfter, method: request.method, url: request.url, retry_count: request.request.retryCount });
+    return retryAfter <= maxWait && request.request.retryCount < 3;
+  };
+  const ClientOctokit = Octokit.defaults({
+    baseUrl: options.baseUrl.replace(/\/$/, ''),
+    request: { fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init)) },
+    throttle: { onRateLimit: retryWithin('primary'), onSecondaryRateLimit: retryWithin('secondary') },
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
+  if (auth.kind === 'token') return new ClientOctokit({ auth: auth.token });
+  const app = new App({ appId: auth.appId, privateKey: auth.privateKey, Octokit: ClientOctokit });
+  return (await app.getInstallationOctokit(Number(auth.installationId))) as unknown as Octokit;
+}
+
+const within = (iso: string | null | undefined, from: number, to: number) => {
+  if (!iso) return false;
+  const t = Date.parse(iso);
+  return t >= from && t < to;
+};
+const isoOf = (value: string) => new Date(value).toISOString();
+const httpUrl = (value: string | null | undefined) => (value && /^https?:\/\//.test(value) ? value : null);
+
+export interface BackfillResult {
+  events: GitHubEvent[];
+  requests: number;
+}
+
+/** Every commit, PR transition (opened, merged, closed) and issue transition (opened, closed) of one repo in [from, to). */
+export async function backfillRepository(octokit: Octokit, repo: string, fromIso: string, toIso: string): Promise<BackfillResult> {
+  const [owner, name] = repo.split('/') as [string, string];
+  const from = Date.parse(fromIso);
+  const to = Date.parse(toIso);
+  const events: GitHubEvent[] = [];
+  let requests = 0;
+
+  for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommits, { owner, repo: name, since: fromIso, until: toIso, per_page: 100 })) {
+    requests++;
+    for (const c of page.data) {
+      const when = c.commit.author?.date ?? c.commit.committer?.date;
+      if (!within(when, from, to)) continue;
+      events.push({
+        id: eventIds.commit(repo, c.sha),
+        type: 'push',
+        action: null,
+        repo,
+        actor: c.author?.login ?? c.commit.author?.name ?? null,
+        title: c.commit.message.split('\n', 1)[0]!.trim(),
+        message: c.commit.message,
+        url: httpUrl(c.html_url),
+        number: null,
+        sha: c.sha,
+        branch: null,
+        files: null,
+        occurred_at: isoOf(when!),
+      });
+    }
+  }
+
+  // Most recently updated first: once a page is entirely older than the range, nothing later can fall inside it.
+  for await (const page of octokit.paginate.iterator(octokit.rest.pulls.list, { owner, repo: name, state: 'all', sort: 'updated', direction: 'desc', per_page: 100 })) {
+    requests++;
+    for (const pr of page.data) {
+      const base = { type: 'pull_request' as const, repo, title: pr.title, message: pr.body ?? null, url: httpUrl(pr.html_url), number: pr.number, sha: null, branch: pr.head?.ref ?? null, files: null };
+      if (within(pr.created_at, from, to)) events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'opened'), action: 'opened', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.created_at) });
+      if (pr.merged_at && within(pr.merged_at, from, to)) {
+        events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'merged'), action: 'merged', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.merged_at) });
+      } else if (!pr.merged_at && pr.closed_at && within(pr.closed_at, from, to)) {
+        events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'closed'), action: 'closed', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.closed_at) });
+      }
+    }
+    if (page.data.length === 0 || page.data.every((pr) => Date.parse(pr.updated_at) < from)) break;
+  }
+
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, { owner, repo: name, state: 'all', since: fromIso, per_page: 100 })) {
+    requests++;
+    for (const issue of page.data) {
+      if (issue.pull_request) continue; // the issues API lists PRs too; they come from the pulls API above
+      const base = { type: 'issues' as const, repo, actor: issue.user?.login ?? null, title: issue.title, message: null, url: httpUrl(issue.html_url), number: issue.number, sha: null, branch: null, files: null };
+      if (within(issue.created_at, from, to)) events.push({ ...base, id: eventIds.issue(repo, issue.number, 'opened'), action: 'opened', occurred_at: isoOf(issue.created_at) });
+      if (issue.closed_at && within(issue.closed_at, from, to)) events.push({ ...base, id: eventIds.issue(repo, issue.number, 'closed'), action: 'closed', occurred_at: isoOf(issue.closed_at) });
+    }
+  }
+  return { events: events.map((e) => GitHubEvent.parse(e)), requests };
+}

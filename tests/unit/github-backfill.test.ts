@@ -1,0 +1,74 @@
+// Backfill through octokit against the local fake GitHub over real HTTP: token and App installation auth,
+// pagination, primary and secondary rate limits, and ids identical to the webhook path.
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { backfillRepository, createGitHubClient } from '../../content-pipeline/index.ts';
+import { GITHUB_EVENTS, WEEK } from '../../sample-data/index.ts';
+import { FakeGitHub } from '../../scripts/sandbox/fake-github.ts';
+
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const APP = { id: '123456', installationId: '987', publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+const github = new FakeGitHub({ token: 'github_pat_fake', app: APP, maxPerPage: 2 }).addEvents(GITHUB_EVENTS);
+
+beforeAll(async () => {
+  await github.start();
+});
+afterAll(() => github.stop());
+beforeEach(() => {
+  github.log.length = 0;
+  github.faults.length = 0;
+});
+
+const tokenClient = () => createGitHubClient({ kind: 'token', token: 'github_pat_fake' }, { baseUrl: github.baseUrl, maxRateLimitWaitSeconds: 5 });
+const expected = (repo: string, types: string[]) =>
+  GITHUB_EVENTS.filter((e) => e.repo === repo && types.includes(e.type) && (e.type !== 'pull_request' || ['opened', 'merged', 'closed'].includes(e.action!)))
+    .map((e) => e.id)
+    .sort();
+
+describe('backfillRepository', () => {
+  it('returns every commit, PR and issue transition of the range with the webhook ids, across pages', async () => {
+    const { events, requests } = await backfillRepository(await tokenClient(), 'streamdev/clip-recap', WEEK.start, WEEK.end);
+    const ids = events.map((e) => e.id);
+    for (const id of expected('streamdev/clip-recap', ['push', 'pull_request', 'issues'])) expect(ids).toContain(id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(requests).toBeGreaterThan(10); // two items a page
+    expect(events.every((e) => Date.parse(e.occurred_at) >= Date.parse(WEEK.start) && Date.parse(e.occurred_at) < Date.parse(WEEK.end))).toBe(true);
+  });
+
+  it('leaves out what happened outside the range', async () => {
+    const { events } = await backfillRepository(await tokenClient(), 'streamdev/payments-api', '2026-01-06T00:00:00Z', '2026-01-07T00:00:00Z');
+    expect(events.map((e) => e.id).sort()).toEqual(
+      GITHUB_EVENTS.filter((e) => e.repo === 'streamdev/payments-api' && e.occurred_at.startsWith('2026-01-06') && e.type !== 'pull_request_review').map((e) => e.id).sort(),
+    );
+  });
+
+  it('authenticates as a GitHub App installation (JWT verified by the fake)', async () => {
+    const octokit = await createGitHubClient(
+      { kind: 'app', appId: APP.id, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), installationId: APP.installationId },
+      { baseUrl: github.baseUrl },
+    );
+    const { events } = await backfillRepository(octokit, 'streamdev/payments-api', WEEK.start, WEEK.end);
+    expect(events.length).toBeGreaterThan(5);
+    expect(github.log.find((e) => e.path === '/app/installations/987/access_tokens')?.status).toBe(201);
+  });
+
+  it('refuses a wrong token clearly', async () => {
+    const octokit = await createGitHubClient({ kind: 'token', token: 'wrong' }, { baseUrl: github.baseUrl });
+    await expect(backfillRepository(octokit, 'streamdev/clip-recap', WEEK.start, WEEK.end)).rejects.toThrow(/Bad credentials/);
+  });
+
+  it('waits out a primary and a secondary rate limit, then goes on', async () => {
+    github.faults.push({ kind: 'primary', resetInSeconds: 1 }, { kind: 'secondary', retryAfterSeconds: 1 });
+    const log: string[] = [];
+    const octokit = await createGitHubClient({ kind: 'token', token: 'github_pat_fake' }, { baseUrl: github.baseUrl, log: (event, fields) => log.push(`${event}:${fields.kind}`) });
+    const { events } = await backfillRepository(octokit, 'streamdev/payments-api', WEEK.start, WEEK.end);
+    expect(events.length).toBeGreaterThan(5);
+    expect(log).toEqual(['github_rate_limited:primary', 'github_rate_limited:secondary']);
+    expect(github.log.slice(0, 2).map((e) => e.status)).toEqual([403, 403]);
+  });
+
+  it('gives up on a rate limit longer than it may wait', async () => {
+    github.faults.push({ kind: 'primary', resetInSeconds: 3600 });
+    await expect(backfillRepository(await tokenClient(), 'streamdev/clip-recap', WEEK.start, WEEK.end)).rejects.toThrow(/rate limit/i);
+  });
+});

@@ -1,0 +1,73 @@
+// D1 store of GitHub events (table github_events) and webhook deliveries (github_deliveries). Webhook and backfill
+// write the same ids; a webhook's richer row (files, branch) is never overwritten by backfill.
+import { GitHubEvent } from '../../content-pipeline/index.ts';
+
+export type EventSource = 'webhook' | 'backfill';
+
+export interface EventCounts {
+  commits: number;
+  pull_requests: number;
+  issues: number;
+}
+
+export class GitHubEventStore {
+  private readonly db: D1Database;
+
+  constructor(db: D1Database) {
+    this.db = db;
+  }
+
+  /** Upserts events in batches of one statement each (D1 allows 100 bound parameters per statement). */
+  async upsert(events: readonly GitHubEvent[], source: EventSource, nowIso: string): Promise<number> {
+    const statements = events.map((event) =>
+      this.db
+        .prepare(
+          `INSERT INTO github_events (event_id, repo, type, action, occurred_at, source, event_json, updated_at)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+           ON CONFLICT (event_id) DO UPDATE SET event_json = excluded.event_json, occurred_at = excluded.occurred_at,
+             source = excluded.source, updated_at = excluded.updated_at
+           WHERE excluded.source = 'webhook' OR github_events.source = 'backfill'`,
+        )
+        .bind(event.id, event.repo, event.type, event.action, event.occurred_at, source, JSON.stringify(GitHubEvent.parse(event)), nowIso),
+    );
+    for (let i = 0; i < statements.length; i += 50) await this.db.batch(statements.slice(i, i + 50));
+    return statements.length;
+  }
+
+  /** Events in [fromIso, toIso], optionally only of some repositories, oldest first. */
+  async between(fromIso: string, toIso: string, repos: readonly string[] = []): Promise<GitHubEvent[]> {
+    const repoFilter = repos.length > 0 ? ` AND repo IN (${repos.map((_, i) => `?${i + 3}`).join(', ')})` : '';
+    const { results } = await this.db
+      .prepare(`SELECT event_json FROM github_events WHERE occurred_at >= ?1 AND occurred_at <= ?2${repoFilter} ORDER BY occurred_at, event_id LIMIT 2000`)
+      .bind(fromIso, toIso, ...repos)
+      .all<{ event_json: string }>();
+    return results.map((r) => GitHubEvent.parse(JSON.parse(r.event_json)));
+  }
+
+  /** Commits, PRs opened or merged, and issues opened in [fromIso, toIso), for one repository or all. */
+  async counts(fromIso: string, toIso: string, repo?: string): Promise<EventCounts> {
+    const repoFilter = repo ? ' AND repo = ?3' : '';
+    const { results } = await this.db
+      .prepare(
+        `SELECT type, COUNT(*) AS n FROM github_events
+         WHERE occurred_at >= ?1 AND occurred_at < ?2${repoFilter}
+           AND (type = 'push' OR (type = 'pull_request' AND action IN ('opened', 'merged')) OR (type = 'issues' AND action = 'opened'))
+         GROUP BY type`,
+      )
+      .bind(fromIso, toIso, ...(repo ? [repo] : []))
+      .all<{ type: string; n: number }>();
+    const count = (type: string) => results.find((r) => r.type === type)?.n ?? 0;
+    return { commits: count('push'), pull_requests: count('pull_request'), issues: count('issues') };
+  }
+
+  async deliverySeen(deliveryId: string): Promise<boolean> {
+    return (await this.db.prepare('SELECT 1 FROM github_deliveries WHERE delivery_id = ?1').bind(deliveryId).first()) !== null;
+  }
+
+  async recordDelivery(deliveryId: string, event: string, eventsStored: number, nowIso: string): Promise<void> {
+    await this.db
+      .prepare('INSERT INTO github_deliveries (delivery_id, event, received_at, events_stored) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING')
+      .bind(deliveryId, event, nowIso, eventsStored)
+      .run();
+  }
+}
