@@ -28,3 +28,4 @@ export * from './github/normalize-webhook.ts';
 export * from './matching/temporal.ts';
 export * from './matching/tokens.ts';
 export * from './github/backfill.ts';
+export * from './matching/context.ts';

@@ -11,6 +11,8 @@ import { registerAssetRoutes } from './routes/assets.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerClipRoutes } from './routes/clips.ts';
 import { registerContentItemRoutes } from './routes/content-items.ts';
+import { registerGitHubRoutes } from './routes/github.ts';
+import { registerGitHubWebhookRoutes } from './routes/github-webhooks.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { createServices, type Clock } from './services.ts';
@@ -47,9 +49,11 @@ export function createApp(options: AppOptions = {}): Hono<AppBindings> {
 
   registerHealthRoutes(app);
   registerAssetRoutes(app);
+  registerGitHubWebhookRoutes(app);
   registerAuthRoutes(app);
   registerClipRoutes(app);
   registerContentItemRoutes(app);
+  registerGitHubRoutes(app);
   registerJobRoutes(app);
 
   app.notFound((c) =>

@@ -2,6 +2,8 @@
 // Nothing else reads `env` directly.
 import {
   ClipMediaLocator,
+  createGitHubClient,
+  DEFAULT_MATCH_OPTIONS,
   defaultHttpDeps,
   FixtureAudioSource,
   FixtureTranscriber,
@@ -12,14 +14,19 @@ import {
   type ApiKey,
   type AudioSource,
   type HttpDeps,
+  type GitHubAuth,
+  type MatchOptions,
   type MediaLocator,
   type Transcriber,
 } from '../content-pipeline/index.ts';
+import type { Octokit } from 'octokit';
 import { MediaBindingAudioSource } from './adapters/media-binding-audio.ts';
 import { WorkersAiTranscriber } from './adapters/workers-ai-transcriber.ts';
 import type { AppEnv } from './env.ts';
 import { BudgetStore } from './storage/budgets.ts';
 import { ContentItemStore } from './storage/content-items.ts';
+import { GitHubEventStore } from './storage/github-events.ts';
+import { log } from './log.ts';
 import { IdempotencyStore } from './storage/idempotency.ts';
 import { JobStore } from './storage/jobs.ts';
 import { NonceStore } from './storage/nonces.ts';
@@ -32,6 +39,8 @@ export interface PipelineConfig {
   aiDailyAudioSeconds: number;
   mediaDailyEgressBytes: number;
   broadcasters: string[];
+  githubRepos: string[];
+  matchOptions: MatchOptions;
 }
 
 export interface Services {
@@ -55,6 +64,11 @@ export interface Services {
   mediaLocator: MediaLocator;
   audioSource: AudioSource;
   transcriber: Transcriber;
+  githubEvents: GitHubEventStore;
+  /** Null when GITHUB_WEBHOOK_SECRET is not set. */
+  githubWebhookSecret: string | null;
+  /** Makes an authenticated octokit; null when neither GITHUB_TOKEN nor a GitHub App is configured. */
+  github: (() => Promise<Octokit>) | null;
 }
 
 const HOUR_MS = 3_600_000;
@@ -67,6 +81,19 @@ function pickAudioSource(env: AppEnv, http: HttpDeps): AudioSource {
   if (choice === 'media-binding') return new MediaBindingAudioSource(env.MEDIA!);
   if (choice === 'http') return new HttpAudioSource(env.AUDIO_API_URL!, http);
   return new FixtureAudioSource();
+}
+
+function githubAuth(env: AppEnv): GitHubAuth | null {
+  if (env.GITHUB_APP_ID && env.GITHUB_APP_PRIVATE_KEY && env.GITHUB_APP_INSTALLATION_ID) {
+    return { kind: 'app', appId: env.GITHUB_APP_ID, privateKey: env.GITHUB_APP_PRIVATE_KEY, installationId: env.GITHUB_APP_INSTALLATION_ID };
+  }
+  return env.GITHUB_TOKEN ? { kind: 'token', token: env.GITHUB_TOKEN } : null;
+}
+
+function githubClientFactory(env: AppEnv): (() => Promise<Octokit>) | null {
+  const auth = githubAuth(env);
+  if (!auth) return null;
+  return () => createGitHubClient(auth, { baseUrl: env.GITHUB_API_URL, log: (event, fields) => log('warn', event, fields) });
 }
 
 function pickTranscriber(env: AppEnv, http: HttpDeps): Transcriber {
@@ -95,6 +122,14 @@ export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Se
       aiDailyAudioSeconds: env.AI_DAILY_AUDIO_SECONDS,
       mediaDailyEgressBytes: env.MEDIA_DAILY_EGRESS_BYTES,
       broadcasters: env.TWITCH_BROADCASTERS,
+      githubRepos: env.GITHUB_REPOS,
+      matchOptions: {
+        ...DEFAULT_MATCH_OPTIONS,
+        windowBeforeMinutes: env.MATCH_WINDOW_BEFORE_MINUTES,
+        windowAfterMinutes: env.MATCH_WINDOW_AFTER_MINUTES,
+        threshold: env.MATCH_THRESHOLD,
+        ...(env.GITHUB_REPOS.length > 0 && { repos: env.GITHUB_REPOS }),
+      },
     },
     db: env.DB,
     bucket: env.BUCKET,
@@ -125,5 +160,8 @@ export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Se
     ),
     audioSource: pickAudioSource(env, http),
     transcriber: pickTranscriber(env, http),
+    githubEvents: new GitHubEventStore(env.DB),
+    githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET ?? null,
+    github: githubClientFactory(env),
   };
 }

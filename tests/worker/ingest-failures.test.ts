@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
-import { contentItemFromClip, transition, type ContentItem, type ProcessingStatus } from '../../content-pipeline/index.ts';
+import { contentItemFromClip, hasReached, transition, type ContentItem, type ProcessingStatus } from '../../content-pipeline/index.ts';
 import worker from '../../worker/index.ts';
 import { CRON } from '../../worker/cron/scheduled.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
@@ -73,7 +73,7 @@ describe('dead letters and re-drive', () => {
       expect(retry.status).toBe(202);
       const done = await waitFor('the re-driven item', async () => {
         const current = await storedItem('clip-05');
-        return current?.processing_status === 'transcribed' ? current : undefined;
+        return current && hasReached(current, 'transcribed') ? current : undefined;
       });
       expect(done.error).toBeUndefined();
       expect(done.status_reason).toBeUndefined();
@@ -118,7 +118,7 @@ describe('budgets', () => {
     await worker.scheduled(createScheduledController({ cron: CRON.dailyRun, scheduledTime: Date.now() }), env, createExecutionContext());
     const resumed = await waitFor('the resumed item', async () => {
       const current = await storedItem('clip-04');
-      return current?.processing_status === 'transcribed' ? current : undefined;
+      return current && hasReached(current, 'transcribed') ? current : undefined;
     });
     expect(resumed.status_reason).toBeUndefined();
     expect((await egress()) - spentBefore).toBe(new TextEncoder().encode('fake mp4 bytes of clip 4').byteLength);

@@ -12,11 +12,12 @@ async function ingest(body: object) {
   return finishedJob(await startIngest(body));
 }
 
+// Without GitHub events the clips pass matching with an empty context and stop at `enhanced` (scoring not yet wired).
 const settled = (all: ContentItem[]) =>
-  all.length === 11 && all.every((i) => i.processing_status === 'transcribed' || i.processing_status === 'failed');
+  all.length === 11 && all.every((i) => i.processing_status === 'enhanced' || i.processing_status === 'failed');
 
 describe('clip ingest', () => {
-  it('takes ten clips from ingest to transcribed, nothing lost and nothing duplicated when run twice', async () => {
+  it('takes ten clips from ingest through transcription and matching, nothing lost and nothing duplicated when run twice', async () => {
     await helixControl('reset');
     const job = await ingest({ broadcaster_login: BROADCASTER.login, date_range: RANGE });
     expect(job.status).toBe('completed');
@@ -36,7 +37,7 @@ describe('clip ingest', () => {
       return settled(current) ? current : undefined;
     });
     const byClip = new Map(all.map((i) => [i.clip_id, i]));
-    const transcribed = all.filter((i) => i.processing_status === 'transcribed');
+    const transcribed = all.filter((i) => i.processing_status === 'enhanced');
     expect(transcribed).toHaveLength(9);
     for (const item of transcribed) {
       expect(item.transcript_summary).toContain(`Fixture transcript for clip ${item.clip_id}`);
@@ -45,6 +46,8 @@ describe('clip ingest', () => {
       expect(item.audio_file_url).toBe(`r2://audio/${item.clip_id}.m4a`);
       expect(await env.BUCKET.head(`content-items/${item.content_item_id}.json`)).not.toBeNull();
       expect(await env.BUCKET.head(`media/${item.clip_id}.mp4`)).not.toBeNull();
+      expect(item.github_summary).toBe('No GitHub activity matched this clip.');
+      expect(item.enhanced_at).toBeDefined();
     }
     expect(byClip.get(MISSING_MEDIA_CLIP)).toMatchObject({ processing_status: 'failed', error: { code: 'media_unavailable' } });
     expect(byClip.get('clip-malformed')).toMatchObject({ processing_status: 'failed', error: { code: 'invalid_clip' } });
@@ -59,7 +62,7 @@ describe('clip ingest', () => {
     expect(after.results).toEqual(before.results);
 
     // The API serves what the index holds, with transcripts on request.
-    const list = await signedFetch('GET', `/api/content-items?start=${RANGE.start}&end=${RANGE.end}&status=transcribed&limit=5`);
+    const list = await signedFetch('GET', `/api/content-items?start=${RANGE.start}&end=${RANGE.end}&status=enhanced&limit=5`);
     const page = await list.json<{ content_items: ContentItem[]; pagination: { has_next: boolean; next_cursor?: string } }>();
     expect(page.content_items).toHaveLength(5);
     expect(page.pagination.has_next).toBe(true);

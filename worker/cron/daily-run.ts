@@ -14,6 +14,7 @@ export async function resumeWaitingItems(services: Services): Promise<number> {
     for (const { content_item_id, processing_status } of await services.contentItems.waiting(prefix, 500)) {
       if (processing_status === 'queued') messages.push({ type: 'clip.audio', content_item_id });
       else if (processing_status === 'audio_ready') messages.push({ type: 'clip.transcribe', content_item_id });
+      else if (processing_status === 'transcribed') messages.push({ type: 'clip.enhance', content_item_id });
     }
   }
   await enqueue(services.jobsQueue, messages);
@@ -32,6 +33,11 @@ export async function runDailyPipeline(services: Services, scheduledTime: number
     }
   } else if (services.config.broadcasters.length > 0) {
     log('warn', 'daily_run_skipped_ingest', { reason: 'TWITCH_CLIENT_ID / TWITCH_CLIENT_SECRET not set' });
+  }
+  if (services.github && services.config.githubRepos.length > 0) {
+    const job = await services.jobs.create('github_backfill', { date_range: dateRange }, services.clock(), services.jobTtlMs);
+    await enqueue(services.jobsQueue, [{ type: 'job.run', job_id: job.job_id }]);
+    jobs.push(job.job_id);
   }
   const resumed = await resumeWaitingItems(services);
   log('info', 'daily_run', { date_range: dateRange, ingest_jobs: jobs, resumed_items: resumed });

@@ -4,6 +4,7 @@ import { assetUrl, r2Keys, Transcript, transcriptSummary, transition, type ClipT
 import type { z } from 'zod';
 import type { Services } from '../services.ts';
 import { BUDGET_EXCEEDED } from './audio-stage.ts';
+import { enqueue } from './enqueue.ts';
 import { runItemStage, setWaitingReason } from './item-stage.ts';
 
 /** A transcript already in R2 (a re-driven item, a repeated message) is reused: speech recognition costs money. */
@@ -50,7 +51,7 @@ export async function runTranscribeStage(message: z.infer<typeof ClipTranscribeM
     const key = r2Keys.transcript(item.clip_id);
     const json = JSON.stringify(transcript);
     const nowIso = new Date(services.clock()).toISOString();
-    await services.contentItems.update(item.content_item_id, (current) =>
+    const updated = await services.contentItems.update(item.content_item_id, (current) =>
       current.processing_status !== 'audio_ready'
         ? current
         : transition(current, 'transcribed', nowIso, {
@@ -59,6 +60,8 @@ export async function runTranscribeStage(message: z.infer<typeof ClipTranscribeM
             transcript_size_bytes: new TextEncoder().encode(json).byteLength,
           }),
     );
-    // GitHub matching (`clip.enhance`) is enqueued here once that stage exists.
+    if (updated?.processing_status === 'transcribed') {
+      await enqueue(services.jobsQueue, [{ type: 'clip.enhance', content_item_id: item.content_item_id }]);
+    }
   });
 }

@@ -4,8 +4,10 @@
 import { QueueMessage } from '../../content-pipeline/index.ts';
 import { runJobMessage } from '../jobs/runner.ts';
 import '../jobs/clip-ingest.ts';
+import '../jobs/github-backfill.ts';
 import { describeError, log } from '../log.ts';
 import { runAudioStage } from '../pipeline/audio-stage.ts';
+import { runEnhanceStage } from '../pipeline/enhance-stage.ts';
 import { recordDeadLetter } from '../pipeline/dead-letters.ts';
 import { runTranscribeStage } from '../pipeline/transcribe-stage.ts';
 import type { Services } from '../services.ts';
@@ -19,6 +21,7 @@ export const messageHandlers: Record<string, MessageHandler> = {
   'job.run': runJobMessage,
   'clip.audio': runAudioStage,
   'clip.transcribe': runTranscribeStage,
+  'clip.enhance': runEnhanceStage,
 };
 
 export function retryDelaySeconds(attempts: number): number {

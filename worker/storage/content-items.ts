@@ -103,13 +103,17 @@ export class ContentItemStore {
    * Reads, applies `change`, and writes back, re-reading on a concurrent write (a few times, then giving up).
    * `change` returns the same object to mean "nothing to write". Returns the final item, or null when absent.
    */
-  async update(contentItemId: string, change: (item: ContentItem) => ContentItem | Promise<ContentItem>): Promise<ContentItem | null> {
+  async update(
+    contentItemId: string,
+    change: (item: ContentItem) => ContentItem | Promise<ContentItem>,
+    githubConfidence: number | null = null,
+  ): Promise<ContentItem | null> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.get(contentItemId);
       if (!current) return null;
       const next = await change(current.item);
       if (next === current.item) return current.item;
-      if ((await this.replace(next, current.version)) !== null) return next;
+      if ((await this.replace(next, current.version, githubConfidence)) !== null) return next;
     }
     throw new ConcurrentUpdateError(`content item ${contentItemId} kept changing under five attempts to update it`);
   }

@@ -1,0 +1,31 @@
+// The `github_backfill` job: commits, pull requests and issues of the configured (or requested) repositories over
+// a date range, upserted with the same ids the webhook path writes.
+import { z } from 'zod';
+import { backfillRepository, DateRange } from '../../content-pipeline/index.ts';
+import { jobHandlers, PermanentJobError, type JobContext } from './runner.ts';
+
+export const GitHubBackfillRequest = z
+  .object({
+    repos: z.array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name')).min(1).max(20).optional(),
+    date_range: DateRange,
+  })
+  .strict();
+
+export async function runGitHubBackfill({ request, services, progress }: JobContext) {
+  const parsed = GitHubBackfillRequest.safeParse(request);
+  if (!parsed.success) throw new PermanentJobError(`invalid backfill request: ${parsed.error.message}`);
+  const repos = parsed.data.repos ?? services.config.githubRepos;
+  if (repos.length === 0) throw new PermanentJobError('no repositories: set GITHUB_REPOS or pass "repos"');
+  if (!services.github) throw new PermanentJobError('GitHub is not configured: set GITHUB_TOKEN or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID');
+  const octokit = await services.github();
+  const results: Array<{ repo: string; events: number; requests: number }> = [];
+  for (const [index, repo] of repos.entries()) {
+    await progress('backfill', index, repos.length);
+    const { events, requests } = await backfillRepository(octokit, repo, parsed.data.date_range.start, parsed.data.date_range.end);
+    await services.githubEvents.upsert(events, 'backfill', new Date(services.clock()).toISOString());
+    results.push({ repo, events: events.length, requests });
+  }
+  return { repos: results, events: results.reduce((n, r) => n + r.events, 0) };
+}
+
+jobHandlers.github_backfill = runGitHubBackfill;
