@@ -1,0 +1,39 @@
+// The public blog: a fully static Astro site built from site/ into dist/ (see docs/site.md).
+//
+// No adapter, on purpose. Every page is prerendered, so the output is plain files that
+// `wrangler pages deploy dist` uploads as they are. @astrojs/cloudflare would add nothing and breaks the
+// Worker that shares this repository: it reads the root wrangler.toml (which belongs to the Worker,
+// main = worker/index.ts), fails on the Worker's compatibility_date, copies the Worker's bindings into the
+// site, and writes .wrangler/deploy/config.json, which redirects the Worker's own `wrangler deploy` to the
+// static site.
+//
+// Environment:
+//   SITE_URL        absolute origin used for canonical URLs, RSS and the sitemap (default http://127.0.0.1:4321)
+//   SITE_PREVIEW=1  preview build (branch/PR deploys): drafts are built, marked and kept out of RSS and sitemap
+//   SITE_OUT_DIR    output directory (default ./dist); tests build into temporary directories
+//   SITE_CACHE_DIR  Vite/content-layer cache directory (default ./node_modules/.astro); tests isolate theirs
+import { fileURLToPath } from 'node:url';
+import sitemap from '@astrojs/sitemap';
+import { defineConfig } from 'astro/config';
+import { sitemapFilter } from './site/lib/content-index.mjs';
+import remarkSafeMarkdown from './site/lib/remark-safe-markdown.mjs';
+
+const contentDir = fileURLToPath(new URL('./site/content/recaps', import.meta.url));
+
+export default defineConfig({
+  site: process.env.SITE_URL || 'http://127.0.0.1:4321',
+  srcDir: './site',
+  publicDir: './site/public',
+  outDir: process.env.SITE_OUT_DIR || './dist',
+  cacheDir: process.env.SITE_CACHE_DIR || './node_modules/.astro',
+  output: 'static',
+  build: { format: 'directory' },
+  markdown: {
+    // Recap bodies are generated from untrusted text: raw HTML in them is shown as text, unsafe links dropped.
+    remarkPlugins: [remarkSafeMarkdown],
+  },
+  integrations: [
+    // Drafts never reach the sitemap, even in preview builds where their pages exist.
+    sitemap({ filter: sitemapFilter(contentDir) }),
+  ],
+});

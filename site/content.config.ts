@@ -1,0 +1,27 @@
+// The `recaps` collection: every Markdown file under site/content/recaps/ (by year: 2026/…), validated with the
+// shared front-matter schema the publisher also writes with. A file that fails it fails the build.
+import { defineCollection } from 'astro:content';
+import { glob } from 'astro/loaders';
+import { RecapFrontmatter } from '../content-pipeline/schemas/recap.ts';
+
+const seen = new Map<string, string>();
+
+const recaps = defineCollection({
+  loader: glob({
+    pattern: '**/*.md',
+    base: './site/content/recaps',
+    // The slug is the file name without its extension, whatever year folder it sits in.
+    generateId: ({ entry }) => {
+      const id = entry.replace(/^.*\//, '').replace(/\.md$/, '');
+      const other = seen.get(id);
+      if (other !== undefined && other !== entry) {
+        throw new Error(`recap slug "${id}" is used by both ${other} and ${entry}: file names must be unique`);
+      }
+      seen.set(id, entry);
+      return id;
+    },
+  }),
+  schema: RecapFrontmatter,
+});
+
+export const collections = { recaps };
