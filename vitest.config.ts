@@ -20,6 +20,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest(async ({ inject }) => {
             const helixBase = inject<string>('helixBase');
+            const githubBase = inject<string>('githubBase');
             return {
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
@@ -35,6 +36,10 @@ export default defineConfig({
                   PUBLIC_BASE_URL: 'http://assets.test',
                   AUDIO_SOURCE: 'fixture',
                   TRANSCRIBER: 'fixture',
+                  GITHUB_API_URL: githubBase,
+                  GITHUB_TOKEN: 'github_pat_worker_tests',
+                  GITHUB_WEBHOOK_SECRET: 'webhook-secret-for-tests',
+                  GITHUB_REPOS: 'streamdev/clip-recap,streamdev/payments-api',
                 },
               },
             };

@@ -1,12 +1,15 @@
 // Starts the fake Twitch (Helix, OAuth, clip media CDN) in Node for the workerd tests, which reach it over real
 // HTTP through the production client.
 import type { TestProject } from 'vitest/node';
+import { FakeGitHub } from '../../scripts/sandbox/fake-github.ts';
 import { FakeHelix } from '../../scripts/sandbox/fake-helix.ts';
+import { GITHUB_EVENTS } from '../../sample-data/index.ts';
 import { BROADCASTER, ingestClips, ingestMedia } from '../fixtures/ingest-clips.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     helixBase: string;
+    githubBase: string;
   }
 }
 
@@ -15,5 +18,10 @@ export default async function setup(project: TestProject) {
   const base = await helix.start();
   helix.options.clips.push(...ingestClips(base));
   project.provide('helixBase', base);
-  return () => helix.stop();
+  const github = new FakeGitHub({ token: 'github_pat_worker_tests', maxPerPage: 5 }).addEvents(GITHUB_EVENTS);
+  project.provide('githubBase', await github.start());
+  return async () => {
+    await helix.stop();
+    await github.stop();
+  };
 }

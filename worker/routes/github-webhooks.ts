@@ -11,7 +11,7 @@ import { readCappedBody } from '../middleware/body.ts';
 
 /** GitHub caps webhook payloads at 25 MB; pushes that large carry nothing a recap needs. */
 const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
-const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
+const DELIVERY_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 export function registerGitHubWebhookRoutes(app: Hono<AppBindings>): void {
   app.post('/webhooks/github', async (c) => {
