@@ -1,0 +1,43 @@
+// Browser side of ClipFacade.astro, the site's only JavaScript on recap pages (bundled by Astro, a few hundred
+// bytes). Turns each facade link into a button and, on activation, replaces it with the Twitch embed.
+// Untrusted strings (the clip title) only ever go through setAttribute/properties, never an HTML parser.
+const EMBED_BASE = 'https://clips.twitch.tv/embed';
+
+/** The embed URL for a clip, for the page's current host (Twitch refuses embeds without a matching `parent`). */
+export function embedUrl(clipId: string, hostname: string): string {
+  const url = new URL(EMBED_BASE);
+  url.searchParams.set('clip', clipId);
+  url.searchParams.set('parent', hostname);
+  url.searchParams.set('autoplay', 'true');
+  return url.href;
+}
+
+function play(button: HTMLElement): void {
+  const iframe = document.createElement('iframe');
+  iframe.className = 'facade-embed';
+  iframe.src = embedUrl(button.dataset.clip ?? '', location.hostname);
+  iframe.title = `Twitch clip: ${button.dataset.title ?? ''}`;
+  iframe.allowFullscreen = true;
+  iframe.setAttribute('allow', 'autoplay; fullscreen');
+  button.replaceWith(iframe);
+  iframe.focus();
+}
+
+export function enhanceFacades(doc: Document): void {
+  for (const link of doc.querySelectorAll<HTMLAnchorElement>('a.facade[data-clip]')) {
+    const button = doc.createElement('button');
+    button.type = 'button';
+    button.className = link.className;
+    button.dataset.clip = link.dataset.clip;
+    button.dataset.title = link.dataset.title ?? '';
+    button.setAttribute('aria-label', `Play clip: ${link.dataset.title ?? ''}`);
+    button.append(...link.childNodes);
+    link.replaceWith(button);
+  }
+  // One listener for every facade. A <button> turns Enter and Space into a click by itself.
+  doc.addEventListener('click', (event) => {
+    const target = event.target;
+    const button = target instanceof Element ? target.closest<HTMLElement>('button.facade[data-clip]') : null;
+    if (button) play(button);
+  });
+}

@@ -1,0 +1,89 @@
+// Pure list operations over recaps: visibility, order, pagination, grouping. No Astro imports, so the tests
+// can exercise them directly; site/lib/recaps.ts feeds them the content collection.
+import type { RecapFrontmatter } from '../../content-pipeline/schemas/recap.ts';
+import { monthKey } from './format.ts';
+
+export interface RecapLike {
+  id: string;
+  data: Pick<RecapFrontmatter, 'date' | 'draft' | 'tags' | 'category'> & { date_range: { start: string } };
+}
+
+export const PAGE_SIZE = 10;
+
+/** A draft is visible only when drafts are included (preview builds); a published recap always is. */
+export function isVisible(recap: RecapLike, includeDrafts: boolean): boolean {
+  return includeDrafts || recap.data.draft !== true;
+}
+
+/** Newest first; the same date falls back to the slug, descending, so the order never depends on the file system. */
+export function sortNewestFirst<T extends RecapLike>(recaps: readonly T[]): T[] {
+  return [...recaps].sort((a, b) => Date.parse(b.data.date) - Date.parse(a.data.date) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}
+
+export interface Page<T> {
+  items: T[];
+  /** 1-based */
+  number: number;
+  total: number;
+  url: string;
+  prevUrl: string | null;
+  nextUrl: string | null;
+}
+
+/** The URL of home page `n`: `/` for the first, `/page/n/` after. */
+export function pageUrl(n: number): string {
+  return n <= 1 ? '/' : `/page/${n}/`;
+}
+
+/** Splits into pages of `size`; always at least one (possibly empty) page. */
+export function paginate<T>(items: readonly T[], size = PAGE_SIZE): Page<T>[] {
+  const total = Math.max(1, Math.ceil(items.length / size));
+  return Array.from({ length: total }, (_, i) => ({
+    items: items.slice(i * size, (i + 1) * size),
+    number: i + 1,
+    total,
+    url: pageUrl(i + 1),
+    prevUrl: i > 0 ? pageUrl(i) : null,
+    nextUrl: i + 1 < total ? pageUrl(i + 2) : null,
+  }));
+}
+
+function groupBy<T>(items: readonly T[], keys: (item: T) => readonly string[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    for (const key of new Set(keys(item))) {
+      const list = out.get(key);
+      if (list) list.push(item);
+      else out.set(key, [item]);
+    }
+  }
+  return out;
+}
+
+/** Tag -> recaps (input order kept), tags sorted alphabetically. */
+export function groupByTag<T extends RecapLike>(recaps: readonly T[]): Map<string, T[]> {
+  return new Map([...groupBy(recaps, (r) => r.data.tags)].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Category -> recaps, categories sorted alphabetically. */
+export function groupByCategory<T extends RecapLike>(recaps: readonly T[]): Map<string, T[]> {
+  return new Map([...groupBy(recaps, (r) => [r.data.category])].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * `YYYY-MM` -> recaps, newest month first. A recap belongs to the month its covered range starts in (UTC), so
+ * the recap of 31 December published on 1 January is in December. Newest first within a month.
+ */
+export function groupByMonth<T extends RecapLike>(recaps: readonly T[]): Map<string, T[]> {
+  return new Map([...groupBy(sortNewestFirst(recaps), (r) => [monthKey(r.data.date_range.start)])].sort(([a], [b]) => b.localeCompare(a)));
+}
+
+export function recapUrl(slug: string): string {
+  return `/recaps/${slug}/`;
+}
+export function tagUrl(tag: string): string {
+  return `/tags/${tag}/`;
+}
+export function categoryUrl(category: string): string {
+  return `/categories/${category}/`;
+}

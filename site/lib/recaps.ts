@@ -1,0 +1,25 @@
+// The one way pages get recaps. Every page, feed and index goes through publishedRecaps(), so the draft rule
+// lives here only: drafts are built in preview builds (SITE_PREVIEW=1, branch and PR deploys) and never in
+// production; feeds pass `includeDrafts: false` so drafts never reach RSS, even in previews.
+// (The sitemap cannot call this, it filters URLs in astro.config.mjs with the same rule: content-index.mjs.)
+import { getCollection, type CollectionEntry } from 'astro:content';
+import { isVisible, sortNewestFirst } from './listing.ts';
+
+export type Recap = CollectionEntry<'recaps'>;
+
+/** True for preview builds: SITE_PREVIEW=1 (or `true`) in the build's environment. */
+export function isPreviewBuild(): boolean {
+  const v = (process.env.SITE_PREVIEW ?? '').trim().toLowerCase();
+  return v === '1' || v === 'true';
+}
+
+export interface RecapQuery {
+  /** Default: drafts only in preview builds. RSS passes false. */
+  includeDrafts?: boolean;
+}
+
+/** Recaps visible in this build, newest first. */
+export async function publishedRecaps({ includeDrafts = isPreviewBuild() }: RecapQuery = {}): Promise<Recap[]> {
+  const all = await getCollection('recaps');
+  return sortNewestFirst(all.filter((r) => isVisible(r, includeDrafts)));
+}
