@@ -1,0 +1,33 @@
+// Builds the static site: `astro build` (site/ -> dist/), then the Pagefind search index into dist/pagefind/.
+//   ASTRO_TELEMETRY_DISABLED=1 node_modules/.bin/node scripts/site/build.mjs
+// Environment: SITE_URL, SITE_PREVIEW=1 (drafts, for branch/PR deploys), SITE_OUT_DIR (default dist),
+// SITE_CACHE_DIR; see astro.config.mjs. Exits non-zero on any failure, including an empty search index.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+process.env.ASTRO_TELEMETRY_DISABLED = '1';
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const outDir = resolve(root, process.env.SITE_OUT_DIR || 'dist');
+
+const started = performance.now();
+const { build } = await import('astro');
+await build({ root, logLevel: process.env.SITE_LOG_LEVEL || 'warn' });
+const built = performance.now();
+
+const pagefind = await import('pagefind');
+try {
+  const { index, errors } = await pagefind.createIndex({});
+  if (!index) throw new Error(`pagefind: ${errors.join('; ')}`);
+  const added = await index.addDirectory({ path: outDir });
+  if (added.errors.length) throw new Error(`pagefind: ${added.errors.join('; ')}`);
+  if (added.page_count === 0) throw new Error(`pagefind indexed no pages in ${outDir}`);
+  const written = await index.writeFiles({ outputPath: resolve(outDir, 'pagefind') });
+  if (written.errors.length) throw new Error(`pagefind: ${written.errors.join('; ')}`);
+  const done = performance.now();
+  console.log(
+    `site built in ${outDir}: astro ${Math.round(built - started)} ms, pagefind ${Math.round(done - built)} ms (${added.page_count} pages indexed)` +
+      (process.env.SITE_PREVIEW === '1' ? ' [preview: drafts included]' : ''),
+  );
+} finally {
+  await pagefind.close();
+}
