@@ -29,3 +29,6 @@ export * from './matching/temporal.ts';
 export * from './matching/tokens.ts';
 export * from './github/backfill.ts';
 export * from './matching/context.ts';
+export * from './scoring/judge.ts';
+export * from './scoring/heuristic-judge.ts';
+export * from './scoring/ai-judge.ts';

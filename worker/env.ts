@@ -113,11 +113,23 @@ export const EnvSchema = z.object({
   MATCH_WINDOW_AFTER_MINUTES: positiveNumber(30),
   MATCH_THRESHOLD: positiveNumber(0.55).refine((v) => v <= 1, 'must be at most 1'),
 
+  /** `auto`: the Workers AI judge when AI is bound, else the heuristic judge. */
+  JUDGE: z.enum(['auto', 'heuristic']).default('auto'),
+  SCORE_APPROVE_THRESHOLD: positiveNumber(60).refine((v) => v <= 100, 'must be at most 100'),
+  SCORE_REVIEW_THRESHOLD: positiveNumber(40).refine((v) => v <= 100, 'must be at most 100'),
+  RECAP_INCLUDE_NEEDS_REVIEW: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  GENERATE_MAX_RANGE_DAYS: positiveNumber(31),
+  DISCORD_WEBHOOK_URL: optionalUrl,
+  DISCORD_CLEANUP_THRESHOLD: positiveNumber(100),
+
   /** Daily Workers AI budget, in seconds of audio (transcription); the judge's calls count here too. */
   AI_DAILY_AUDIO_SECONDS: positiveNumber(3600),
   /** Daily budget of media downloaded (clip MP4s and thumbnails), bytes. */
   MEDIA_DAILY_EGRESS_BYTES: positiveNumber(2 * 1024 * 1024 * 1024),
 }).superRefine((env, ctx) => {
+  if (env.SCORE_REVIEW_THRESHOLD > env.SCORE_APPROVE_THRESHOLD) {
+    ctx.addIssue({ code: 'custom', path: ['SCORE_REVIEW_THRESHOLD'], message: 'must not exceed SCORE_APPROVE_THRESHOLD' });
+  }
   if (env.AUDIO_SOURCE === 'http' && !env.AUDIO_API_URL) ctx.addIssue({ code: 'custom', path: ['AUDIO_API_URL'], message: 'is required when AUDIO_SOURCE=http' });
   if (env.AUDIO_SOURCE === 'media-binding' && !env.MEDIA) ctx.addIssue({ code: 'custom', path: ['MEDIA'], message: 'binding is required when AUDIO_SOURCE=media-binding' });
   if (env.TRANSCRIBER === 'http' && !env.TRANSCRIBE_API_URL) ctx.addIssue({ code: 'custom', path: ['TRANSCRIBE_API_URL'], message: 'is required when TRANSCRIBER=http' });

@@ -11,10 +11,14 @@ import {
   HttpAudioSource,
   memoryTokenCache,
   OpenAiCompatibleTranscriber,
+  WorkersAiJudge,
+  type TextModelRunner,
   type ApiKey,
   type AudioSource,
   type HttpDeps,
+  type DecisionThresholds,
   type GitHubAuth,
+  type Judge,
   type MatchOptions,
   type MediaLocator,
   type Transcriber,
@@ -41,6 +45,12 @@ export interface PipelineConfig {
   broadcasters: string[];
   githubRepos: string[];
   matchOptions: MatchOptions;
+  decisionThresholds: DecisionThresholds;
+  /** Judge needs_review items into recaps too. */
+  includeNeedsReview: boolean;
+  /** Longest date range one generate request may cover, ms. */
+  generateMaxRangeMs: number;
+  discordCleanupThreshold: number;
 }
 
 export interface Services {
@@ -65,6 +75,8 @@ export interface Services {
   audioSource: AudioSource;
   transcriber: Transcriber;
   githubEvents: GitHubEventStore;
+  /** The Workers AI judge when the AI binding is present (production), else null: the heuristic judge scores. */
+  aiJudge: Judge | null;
   /** Null when GITHUB_WEBHOOK_SECRET is not set. */
   githubWebhookSecret: string | null;
   /** Makes an authenticated octokit; null when neither GITHUB_TOKEN nor a GitHub App is configured. */
@@ -123,6 +135,10 @@ export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Se
       mediaDailyEgressBytes: env.MEDIA_DAILY_EGRESS_BYTES,
       broadcasters: env.TWITCH_BROADCASTERS,
       githubRepos: env.GITHUB_REPOS,
+      decisionThresholds: { approve: env.SCORE_APPROVE_THRESHOLD, review: env.SCORE_REVIEW_THRESHOLD },
+      includeNeedsReview: env.RECAP_INCLUDE_NEEDS_REVIEW,
+      generateMaxRangeMs: env.GENERATE_MAX_RANGE_DAYS * 86_400_000,
+      discordCleanupThreshold: env.DISCORD_CLEANUP_THRESHOLD,
       matchOptions: {
         ...DEFAULT_MATCH_OPTIONS,
         windowBeforeMinutes: env.MATCH_WINDOW_BEFORE_MINUTES,
@@ -161,6 +177,7 @@ export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Se
     audioSource: pickAudioSource(env, http),
     transcriber: pickTranscriber(env, http),
     githubEvents: new GitHubEventStore(env.DB),
+    aiJudge: env.AI && env.JUDGE !== 'heuristic' ? new WorkersAiJudge(env.AI.run.bind(env.AI) as unknown as TextModelRunner) : null,
     githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET ?? null,
     github: githubClientFactory(env),
   };

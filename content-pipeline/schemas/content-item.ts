@@ -77,6 +77,22 @@ export const ContentItem = z.object({
   updated_at: IsoDateTime.optional(),
 
   // Beyond the spec: what the pipeline needs for queries and stages.
+  /** The judge's criteria, each 0-1 with a one-sentence reason. */
+  content_criteria: z
+    .object({
+      coherence: z.object({ score: z.number().min(0).max(1), reason: z.string() }),
+      correctness: z.object({ score: z.number().min(0).max(1), reason: z.string() }),
+      dev_signal: z.object({ score: z.number().min(0).max(1), reason: z.string() }),
+    })
+    .optional(),
+  content_decision: z.enum(['approved', 'needs_review', 'rejected']).optional(),
+  /** Best GitHub match confidence, 0-1 (0 when nothing matched). */
+  github_confidence: z.number().min(0).max(1).optional(),
+  /** GitHub repositories of the matched events. */
+  github_repos: z.array(z.string()).optional(),
+  /** Which judge scored the item; `judge_fallback_reason` says why the heuristic stood in for the AI judge. */
+  judge: z.string().optional(),
+  judge_fallback_reason: z.string().optional(),
   broadcaster_id: z.string().optional(),
   clip_language: z.string().optional(),
   media_file_url: z.string().optional(),

@@ -5,7 +5,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { sign } from '@octokit/webhooks-methods';
 import examples from '@octokit/webhooks-examples';
 import { describe, expect, it } from 'vitest';
-import { contentItemFromClip, normalizeWebhook, transition } from '../../content-pipeline/index.ts';
+import { contentItemFromClip, hasReached, normalizeWebhook, transition } from '../../content-pipeline/index.ts';
 import worker from '../../worker/index.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
 import { CLIPS, GITHUB_EVENTS, helixClips, transcriptSegments, WEEK } from '../../sample-data/index.ts';
@@ -132,7 +132,7 @@ describe('backfill and matching', () => {
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['enhance-1']);
 
     const enhanced = (await storedItem(clip.id))!;
-    expect(enhanced.processing_status).toBe('enhanced');
+    expect(hasReached(enhanced, 'enhanced')).toBe(true);
     expect(enhanced.github_summary).toMatch(/^PR #12 merged, 1 commit in streamdev\/clip-recap \(best match \d+%\)$/);
     const context = await (await env.BUCKET.get(`github-context/${clip.id}.json`))!.json<{ matches: Array<{ event: { id: string }; confidence: number; reason: string }> }>();
     expect(context.matches.map((m) => m.event.id).sort()).toEqual([...clip.related].sort());

@@ -12,9 +12,9 @@ async function ingest(body: object) {
   return finishedJob(await startIngest(body));
 }
 
-// Without GitHub events the clips pass matching with an empty context and stop at `enhanced` (scoring not yet wired).
+// Without GitHub events in range the clips pass matching with an empty context, then the heuristic judge scores them.
 const settled = (all: ContentItem[]) =>
-  all.length === 11 && all.every((i) => i.processing_status === 'enhanced' || i.processing_status === 'failed');
+  all.length === 11 && all.every((i) => i.processing_status === 'ready_for_content' || i.processing_status === 'failed');
 
 describe('clip ingest', () => {
   it('takes ten clips from ingest through transcription and matching, nothing lost and nothing duplicated when run twice', async () => {
@@ -37,7 +37,7 @@ describe('clip ingest', () => {
       return settled(current) ? current : undefined;
     });
     const byClip = new Map(all.map((i) => [i.clip_id, i]));
-    const transcribed = all.filter((i) => i.processing_status === 'enhanced');
+    const transcribed = all.filter((i) => i.processing_status === 'ready_for_content');
     expect(transcribed).toHaveLength(9);
     for (const item of transcribed) {
       expect(item.transcript_summary).toContain(`Fixture transcript for clip ${item.clip_id}`);
@@ -48,6 +48,9 @@ describe('clip ingest', () => {
       expect(await env.BUCKET.head(`media/${item.clip_id}.mp4`)).not.toBeNull();
       expect(item.github_summary).toBe('No GitHub activity matched this clip.');
       expect(item.enhanced_at).toBeDefined();
+      expect(item).toMatchObject({ judge: 'heuristic', content_decision: expect.stringMatching(/^(approved|needs_review|rejected)$/) });
+      expect(item.content_score).toBeGreaterThanOrEqual(0);
+      expect(item.content_ready_at).toBeDefined();
     }
     expect(byClip.get(MISSING_MEDIA_CLIP)).toMatchObject({ processing_status: 'failed', error: { code: 'media_unavailable' } });
     expect(byClip.get('clip-malformed')).toMatchObject({ processing_status: 'failed', error: { code: 'invalid_clip' } });
@@ -62,7 +65,7 @@ describe('clip ingest', () => {
     expect(after.results).toEqual(before.results);
 
     // The API serves what the index holds, with transcripts on request.
-    const list = await signedFetch('GET', `/api/content-items?start=${RANGE.start}&end=${RANGE.end}&status=enhanced&limit=5`);
+    const list = await signedFetch('GET', `/api/content-items?start=${RANGE.start}&end=${RANGE.end}&status=ready_for_content&limit=5`);
     const page = await list.json<{ content_items: ContentItem[]; pagination: { has_next: boolean; next_cursor?: string } }>();
     expect(page.content_items).toHaveLength(5);
     expect(page.pagination.has_next).toBe(true);

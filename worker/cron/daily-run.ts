@@ -15,6 +15,7 @@ export async function resumeWaitingItems(services: Services): Promise<number> {
       if (processing_status === 'queued') messages.push({ type: 'clip.audio', content_item_id });
       else if (processing_status === 'audio_ready') messages.push({ type: 'clip.transcribe', content_item_id });
       else if (processing_status === 'transcribed') messages.push({ type: 'clip.enhance', content_item_id });
+      else if (processing_status === 'enhanced') messages.push({ type: 'clip.score', content_item_id });
     }
   }
   await enqueue(services.jobsQueue, messages);

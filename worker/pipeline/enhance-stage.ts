@@ -13,6 +13,7 @@ import {
 } from '../../content-pipeline/index.ts';
 import type { z } from 'zod';
 import type { Services } from '../services.ts';
+import { enqueue } from './enqueue.ts';
 import { runItemStage } from './item-stage.ts';
 
 export const githubContextKey = (clipId: string) => `github-context/${clipId}.json`;
@@ -42,7 +43,7 @@ export async function runEnhanceStage(message: z.infer<typeof ClipEnhanceMessage
     const key = githubContextKey(item.clip_id);
     await services.bucket.put(key, json, { httpMetadata: { contentType: 'application/json' } });
     const best = matches.length > 0 ? Math.max(...matches.map((m) => m.confidence)) : 0;
-    await services.contentItems.update(
+    const updated = await services.contentItems.update(
       item.content_item_id,
       (current) => {
         if (current.processing_status !== 'transcribed') return current;
@@ -54,6 +55,8 @@ export async function runEnhanceStage(message: z.infer<typeof ClipEnhanceMessage
       },
       best,
     );
-    // Scoring (`clip.score`) is enqueued here once that stage exists.
+    if (updated?.processing_status === 'enhanced') {
+      await enqueue(services.jobsQueue, [{ type: 'clip.score', content_item_id: item.content_item_id }]);
+    }
   });
 }

@@ -8,6 +8,7 @@ import '../jobs/github-backfill.ts';
 import { describeError, log } from '../log.ts';
 import { runAudioStage } from '../pipeline/audio-stage.ts';
 import { runEnhanceStage } from '../pipeline/enhance-stage.ts';
+import { runScoreStage } from '../pipeline/score-stage.ts';
 import { recordDeadLetter } from '../pipeline/dead-letters.ts';
 import { runTranscribeStage } from '../pipeline/transcribe-stage.ts';
 import type { Services } from '../services.ts';
@@ -22,6 +23,7 @@ export const messageHandlers: Record<string, MessageHandler> = {
   'clip.audio': runAudioStage,
   'clip.transcribe': runTranscribeStage,
   'clip.enhance': runEnhanceStage,
+  'clip.score': runScoreStage,
 };
 
 export function retryDelaySeconds(attempts: number): number {
