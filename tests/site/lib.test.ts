@@ -1,0 +1,227 @@
+// The site's pure helpers: formatting, listing, JSON-LD escaping, the Markdown sanitizer, the sitemap's draft
+// filter and the embed URL. No build needed.
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import matter from 'gray-matter';
+import { remark } from 'remark';
+import { describe, expect, it } from 'vitest';
+import { RecapFrontmatter } from '../../content-pipeline/schemas/recap.ts';
+import { embedUrl } from '../../site/lib/clip-facade.ts';
+import { listRecapFiles, sitemapFilter, slugFromPath } from '../../site/lib/content-index.mjs';
+import {
+  confidenceLevel,
+  describeEvent,
+  formatConfidence,
+  formatDateRange,
+  formatDuration,
+  formatOffset,
+  githubSummaryLine,
+  isoDuration,
+  readingMinutes,
+} from '../../site/lib/format.ts';
+import { recapJsonLd, serializeJsonLd } from '../../site/lib/jsonld.ts';
+import { groupByCategory, groupByMonth, groupByTag, isVisible, paginate, sortNewestFirst, type RecapLike } from '../../site/lib/listing.ts';
+import remarkSafeMarkdown, { isSafeUrl } from '../../site/lib/remark-safe-markdown.mjs';
+import { CONTENT_DIR, loadRecaps } from './helpers/content.ts';
+
+describe('serializeJsonLd', () => {
+  const hostile = '</script><script>alert(1)</script><!-- & \u2028\u2029 >';
+
+  it('escapes everything that could end or confuse a script element, and stays JSON', () => {
+    const out = serializeJsonLd({ headline: hostile, nested: [{ name: '</SCRIPT >' }] });
+    expect(out).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(out).toContain('\\u003c/script\\u003e');
+    expect(out).toContain('\\u2028\\u2029');
+    expect(JSON.parse(out)).toEqual({ headline: hostile, nested: [{ name: '</SCRIPT >' }] });
+  });
+
+  it('rejects what JSON cannot represent', () => {
+    expect(() => serializeJsonLd(undefined)).toThrow(TypeError);
+  });
+});
+
+describe('recapJsonLd', () => {
+  const [recap] = loadRecaps().filter((r) => r.slug === '2026-01-05-daily-recap');
+
+  it('is a BlogPosting with one VideoObject per clip', () => {
+    const ld = recapJsonLd({ data: recap!.data, url: 'https://x.test/recaps/a/', siteTitle: 'Clip Recap', siteUrl: 'https://x.test/' }) as any;
+    expect(ld['@context']).toBe('https://schema.org');
+    expect(ld['@type']).toBe('BlogPosting');
+    expect(ld.mainEntityOfPage['@id']).toBe('https://x.test/recaps/a/');
+    expect(ld.video.map((v: any) => v.contentUrl)).toEqual(recap!.data.clips.map((c) => c.url));
+    expect(ld.video[0]).toMatchObject({ '@type': 'VideoObject', duration: 'PT43S', uploadDate: '2026-01-05T14:12:40Z', embedUrl: recap!.data.clips[0]!.embed_url });
+  });
+});
+
+describe('formatting', () => {
+  it('says when an event happened relative to the clip', () => {
+    expect(formatOffset(-720)).toBe('12 min before the clip');
+    expect(formatOffset(180)).toBe('3 min after the clip');
+    expect(formatOffset(10)).toBe('at the time of the clip');
+    expect(formatOffset(-45)).toBe('1 min before the clip');
+    expect(formatOffset(3600)).toBe('1 h after the clip');
+    expect(formatOffset(-69_960)).toBe('19 h 26 min before the clip');
+    expect(formatOffset(3 * 86_400)).toBe('3 days after the clip');
+  });
+
+  it('formats durations for people and for schema.org', () => {
+    expect(formatDuration(42.5)).toBe('0:43');
+    expect(formatDuration(65)).toBe('1:05');
+    expect(formatDuration(3723)).toBe('1:02:03');
+    expect(isoDuration(42.4)).toBe('PT42S');
+    expect(isoDuration(65)).toBe('PT1M5S');
+    expect(isoDuration(3603)).toBe('PT1H0M3S');
+    expect(isoDuration(0)).toBe('PT0S');
+  });
+
+  it('formats covered ranges, end exclusive, in UTC', () => {
+    expect(formatDateRange('2026-01-05T00:00:00Z', '2026-01-06T00:00:00Z')).toBe('Mon, 5 Jan 2026');
+    expect(formatDateRange('2026-01-05T00:00:00Z', '2026-01-12T00:00:00Z')).toBe('5–11 Jan 2026');
+    expect(formatDateRange('2026-01-26T00:00:00Z', '2026-02-02T00:00:00Z')).toBe('26 Jan – 1 Feb 2026');
+    expect(formatDateRange('2025-12-29T00:00:00Z', '2026-01-05T00:00:00Z')).toBe('29 Dec 2025 – 4 Jan 2026');
+  });
+
+  it('shows confidence as a percentage with a level', () => {
+    expect(formatConfidence(0.92)).toBe('92% match');
+    expect(formatConfidence(0.055)).toBe('6% match');
+    expect([0.95, 0.8, 0.6, 0.2].map(confidenceLevel)).toEqual(['high', 'high', 'medium', 'low']);
+  });
+
+  it('summarises GitHub activity', () => {
+    expect(githubSummaryLine({ commits: 1, pull_requests: 2, issues: 0, repositories: ['a/b', 'c/d'] })).toBe('1 commit, 2 PRs and 0 issues across 2 repositories');
+    expect(githubSummaryLine({ commits: 0, pull_requests: 0, issues: 0, repositories: [] })).toBe('No linked GitHub activity');
+  });
+
+  it('estimates reading time from the body and the transcripts', () => {
+    const clip = { title: 'a', transcript_excerpt: 'word '.repeat(300) } as RecapFrontmatter['clips'][number];
+    expect(readingMinutes('', { clips: [clip] })).toBe(2);
+    expect(readingMinutes(undefined, { clips: [{ ...clip, transcript_excerpt: '' }] })).toBe(1);
+  });
+
+  it('describes GitHub events: short sha, number, state', () => {
+    const base = { id: 'x', repo: 'a/b', title: 't', url: 'https://github.com/a/b', actor: null, occurred_at: '2026-01-01T00:00:00Z', offset_seconds: 0, confidence: 1, reason: 'r' } as const;
+    expect(describeEvent({ ...base, type: 'push', action: null, number: null, sha: '9f3c2a1b7e4d5f60718293a4b5c6d7e8f9012345' })).toEqual({ kind: 'Commit', ref: '9f3c2a1', state: null, stateLabel: null });
+    expect(describeEvent({ ...base, type: 'pull_request', action: 'merged', number: 42, sha: null })).toMatchObject({ kind: 'Pull request', ref: '#42', state: 'merged' });
+    expect(describeEvent({ ...base, type: 'pull_request', action: 'closed', number: 44, sha: null }).state).toBe('closed');
+    expect(describeEvent({ ...base, type: 'issues', action: 'opened', number: 41, sha: null })).toMatchObject({ kind: 'Issue', ref: '#41', state: 'open', stateLabel: 'opened' });
+    expect(describeEvent({ ...base, type: 'pull_request', action: 'ready_for_review', number: 3, sha: null })).toMatchObject({ state: null, stateLabel: 'ready for review' });
+  });
+});
+
+
+describe('listing', () => {
+  const r = (id: string, date: string, extra: Partial<RecapLike['data']> = {}): RecapLike => ({
+    id,
+    data: { date, draft: false, tags: [], category: 'development', date_range: { start: date }, ...extra },
+  });
+
+  it('shows drafts only when asked', () => {
+    expect(isVisible(r('a', '2026-01-01T00:00:00Z', { draft: true }), false)).toBe(false);
+    expect(isVisible(r('a', '2026-01-01T00:00:00Z', { draft: true }), true)).toBe(true);
+    expect(isVisible(r('a', '2026-01-01T00:00:00Z'), false)).toBe(true);
+  });
+
+  it('sorts newest first, ties by slug', () => {
+    const sorted = sortNewestFirst([r('a', '2026-01-01T00:00:00Z'), r('c', '2026-01-02T00:00:00Z'), r('b', '2026-01-02T00:00:00Z')]);
+    expect(sorted.map((x) => x.id)).toEqual(['c', 'b', 'a']);
+  });
+
+  it('paginates with / for the first page and /page/n/ after', () => {
+    expect(paginate([], 10)).toEqual([{ items: [], number: 1, total: 1, url: '/', prevUrl: null, nextUrl: null }]);
+    const pages = paginate(Array.from({ length: 21 }, (_, i) => i), 10);
+    expect(pages.map((p) => [p.url, p.items.length, p.prevUrl, p.nextUrl])).toEqual([
+      ['/', 10, null, '/page/2/'],
+      ['/page/2/', 10, '/', '/page/3/'],
+      ['/page/3/', 1, '/page/2/', null],
+    ]);
+  });
+
+  it('groups by tag, category and the month a recap covers', () => {
+    const list = [
+      r('jan', '2026-01-01T05:30:00Z', { tags: ['b', 'a'], date_range: { start: '2025-12-31T00:00:00Z' } }),
+      r('feb', '2026-02-03T00:00:00Z', { tags: ['a', 'a'], category: 'gaming' }),
+    ];
+    expect([...groupByTag(list)].map(([k, v]) => [k, v.map((x) => x.id)])).toEqual([['a', ['jan', 'feb']], ['b', ['jan']]]);
+    expect([...groupByCategory(list).keys()]).toEqual(['development', 'gaming']);
+    expect([...groupByMonth(list)].map(([k, v]) => [k, v.map((x) => x.id)])).toEqual([['2026-02', ['feb']], ['2025-12', ['jan']]]);
+  });
+});
+
+describe('remark-safe-markdown', () => {
+  const clean = (md: string) => {
+    const tree = remark().parse(md);
+    remarkSafeMarkdown()(tree as never);
+    return tree;
+  };
+  const nodes = (tree: any): any[] => [tree, ...(tree.children ?? []).flatMap(nodes)];
+
+  it('turns raw HTML into text and drops unsafe URLs, keeping link text', () => {
+    const tree = clean('<script>alert(1)</script>\n\nHi <img src=x onerror=alert(1)> [x](javascript:alert(1)) [ok](https://a.test) ![i](data:image/png;base64,AA) [r][d]\n\n[d]: javascript:alert(2)');
+    const all = nodes(tree);
+    expect(all.filter((n) => n.type === 'html')).toEqual([]);
+    expect(all.filter((n) => 'url' in n).map((n) => n.url)).toEqual(['https://a.test']);
+    const texts = all.filter((n) => n.type === 'text').map((n) => n.value).join('|');
+    expect(texts).toContain('<script>alert(1)</script>');
+    expect(texts).toContain('<img src=x onerror=alert(1)>');
+    expect(texts).toContain('x');
+    expect(texts).toContain('i');
+  });
+
+  it('knows which URLs are safe', () => {
+    for (const ok of ['https://a.test', 'http://a.test', 'mailto:a@b.test', '/recaps/x/', '#clips', 'relative/path', '']) expect(isSafeUrl(ok), ok).toBe(true);
+    for (const bad of ['javascript:alert(1)', ' JavaScript:alert(1)', 'java\tscript:alert(1)', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd']) expect(isSafeUrl(bad), bad).toBe(false);
+  });
+});
+
+describe('fixture recaps', () => {
+  it('all match the shared front-matter schema', async () => {
+    const files = listRecapFiles(CONTENT_DIR);
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const file of files) {
+      const { data } = matter(await readFile(file, 'utf8'));
+      const parsed = RecapFrontmatter.safeParse(data);
+      expect(parsed.success, `${file}: ${parsed.error?.message}`).toBe(true);
+    }
+  });
+
+  it('have unique slugs (file names) across year folders', () => {
+    const slugs = listRecapFiles(CONTENT_DIR).map(slugFromPath);
+    expect(new Set(slugs).size).toBe(slugs.length);
+  });
+});
+
+describe('sitemapFilter', () => {
+  it('drops draft pages and tag/category pages that only drafts use', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'recaps-'));
+    try {
+      await mkdir(join(dir, '2026'));
+      await writeFile(join(dir, '2026/pub.md'), '---\ntitle: p\ntags: [shared]\ncategory: development\n---\n');
+      await writeFile(join(dir, '2026/secret.md'), '---\ntitle: d\ndraft: true\ntags: [shared, secret-tag]\ncategory: gaming\n---\n');
+      const keep = sitemapFilter(dir);
+      const site = 'https://x.test';
+      expect(keep(`${site}/recaps/pub/`)).toBe(true);
+      expect(keep(`${site}/recaps/secret/`)).toBe(false);
+      expect(keep(`${site}/tags/shared/`)).toBe(true);
+      expect(keep(`${site}/tags/secret-tag/`)).toBe(false);
+      expect(keep(`${site}/categories/development/`)).toBe(true);
+      expect(keep(`${site}/categories/gaming/`)).toBe(false);
+      expect(keep(`${site}/search/`)).toBe(false);
+      expect(keep(`${site}/`)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('embedUrl', () => {
+  it('builds the Twitch embed for the current host', () => {
+    expect(embedUrl('BrightTenderHamsterPJSalt-aB3dE5fG7hJ9kL1m', 'pr-12.clip-recap.pages.dev')).toBe(
+      'https://clips.twitch.tv/embed?clip=BrightTenderHamsterPJSalt-aB3dE5fG7hJ9kL1m&parent=pr-12.clip-recap.pages.dev&autoplay=true',
+    );
+    const url = new URL(embedUrl('a&b=c', 'localhost'));
+    expect(url.host).toBe('clips.twitch.tv');
+    expect(url.searchParams.get('clip')).toBe('a&b=c');
+    expect(url.searchParams.get('parent')).toBe('localhost');
+  });
+});
