@@ -120,6 +120,8 @@ describe.skipIf(!haveChromium && !IN_CI)('site in a browser', () => {
     for (const [i, clip] of DAILY.data.clips.entries()) {
       await expect.poll(() => buttons.nth(i).getAttribute('aria-label')).toBe(`Play clip: ${clip.title}`);
     }
+    // Served with the site's _headers, as on Pages: the CSP must allow exactly this embed.
+    expect((await page.request.get(page.url())).headers()['content-security-policy']).toContain('frame-src https://clips.twitch.tv');
     const hostname = await page.evaluate(() => location.hostname);
     expect(hostname).toBe('127.0.0.1');
     const box = page.locator('.facade-box');

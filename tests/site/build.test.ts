@@ -138,6 +138,13 @@ describe('production build', () => {
     expect(urls.every((u) => u.startsWith(`${TEST_SITE_URL}/`))).toBe(true);
   });
 
+  it('ships Cloudflare Pages headers that only allow Twitch clips in frames', () => {
+    const headers = read(prod, '_headers');
+    expect(headers).toMatch(/^\/\*$/m);
+    expect(headers).toContain("frame-src https://clips.twitch.tv");
+    expect(headers).toContain("frame-ancestors 'none'");
+  });
+
   it('points crawlers at the sitemap and is indexable', () => {
     expect(read(prod, 'robots.txt')).toContain(`Sitemap: ${TEST_SITE_URL}/sitemap-index.xml`);
     expect(select(page(prod, 'index.html'), 'meta', (m) => attr(m, 'name') === 'robots')).toEqual([]);

@@ -1,6 +1,7 @@
-// A tiny static file server for a built site: directories serve index.html, unknown paths the site's
-// 404.html with status 404, like Cloudflare Pages. Listens on 127.0.0.1, random port.
-import { createReadStream } from 'node:fs';
+// A tiny static file server for a built site, close enough to Cloudflare Pages for the browser tests:
+// directories serve index.html, unknown paths the site's 404.html with status 404, and the rules of the
+// site's _headers file (path patterns with a trailing *) are applied. Listens on 127.0.0.1, random port.
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,8 +36,34 @@ async function fileAt(path: string): Promise<string | null> {
   return null;
 }
 
+type HeaderRule = { pattern: string; headers: [string, string][] };
+
+/** The subset of Cloudflare Pages' _headers format the site uses: `/path` or `/prefix*` lines, indented `Name: value`. */
+export function parseHeadersFile(text: string): HeaderRule[] {
+  const rules: HeaderRule[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    if (!/^\s/.test(line)) rules.push({ pattern: line.trim(), headers: [] });
+    else {
+      const i = line.indexOf(':');
+      rules.at(-1)?.headers.push([line.slice(0, i).trim(), line.slice(i + 1).trim()]);
+    }
+  }
+  return rules;
+}
+
+function headersFor(rules: HeaderRule[], pathname: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rule of rules) {
+    const match = rule.pattern.endsWith('*') ? pathname.startsWith(rule.pattern.slice(0, -1)) : pathname === rule.pattern;
+    if (match) for (const [k, v] of rule.headers) out[k] = v;
+  }
+  return out;
+}
+
 export async function serveStatic(dir: string): Promise<StaticServer> {
   const root = resolve(dir);
+  const rules = existsSync(join(root, '_headers')) ? parseHeadersFile(readFileSync(join(root, '_headers'), 'utf8')) : [];
   const server: Server = createServer(async (req, res) => {
     try {
       const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
@@ -55,7 +82,11 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
         return;
       }
-      res.writeHead(status, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+      res.writeHead(status, {
+        'Cache-Control': 'no-store',
+        ...headersFor(rules, pathname),
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      });
       if (req.method === 'HEAD') res.end();
       else createReadStream(file).pipe(res);
     } catch {
