@@ -21,6 +21,7 @@ export default defineConfig({
           cloudflareTest(async ({ inject }) => {
             const helixBase = inject<string>('helixBase');
             const githubBase = inject<string>('githubBase');
+            const discordBase = inject<string>('discordBase');
             return {
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
@@ -40,6 +41,8 @@ export default defineConfig({
                   GITHUB_TOKEN: 'github_pat_worker_tests',
                   GITHUB_WEBHOOK_SECRET: 'webhook-secret-for-tests',
                   GITHUB_REPOS: 'streamdev/clip-recap,streamdev/payments-api',
+                  DISCORD_WEBHOOK_URL: `${discordBase}/api/webhooks/1/fake-token`,
+                  DISCORD_CLEANUP_THRESHOLD: '1',
                 },
               },
             };

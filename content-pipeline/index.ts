@@ -32,3 +32,6 @@ export * from './matching/context.ts';
 export * from './scoring/judge.ts';
 export * from './scoring/heuristic-judge.ts';
 export * from './scoring/ai-judge.ts';
+export * from './schemas/content-generation.ts';
+export * from './recaps/suggestions.ts';
+export * from './notify/discord.ts';

@@ -11,6 +11,7 @@ import { registerAssetRoutes } from './routes/assets.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerClipRoutes } from './routes/clips.ts';
 import { registerContentItemRoutes } from './routes/content-items.ts';
+import { registerContentRoutes } from './routes/content.ts';
 import { registerGitHubRoutes } from './routes/github.ts';
 import { registerGitHubWebhookRoutes } from './routes/github-webhooks.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -53,6 +54,7 @@ export function createApp(options: AppOptions = {}): Hono<AppBindings> {
   registerAuthRoutes(app);
   registerClipRoutes(app);
   registerContentItemRoutes(app);
+  registerContentRoutes(app);
   registerGitHubRoutes(app);
   registerJobRoutes(app);
 

@@ -12,6 +12,9 @@ import {
   memoryTokenCache,
   OpenAiCompatibleTranscriber,
   WorkersAiJudge,
+  DiscordNotifier,
+  silentNotifier,
+  type Notifier,
   type TextModelRunner,
   type ApiKey,
   type AudioSource,
@@ -75,6 +78,8 @@ export interface Services {
   audioSource: AudioSource;
   transcriber: Transcriber;
   githubEvents: GitHubEventStore;
+  /** Sends a Discord message; never throws (failures are logged). */
+  notify: (message: string) => Promise<void>;
   /** The Workers AI judge when the AI binding is present (production), else null: the heuristic judge scores. */
   aiJudge: Judge | null;
   /** Null when GITHUB_WEBHOOK_SECRET is not set. */
@@ -100,6 +105,16 @@ function githubAuth(env: AppEnv): GitHubAuth | null {
     return { kind: 'app', appId: env.GITHUB_APP_ID, privateKey: env.GITHUB_APP_PRIVATE_KEY, installationId: env.GITHUB_APP_INSTALLATION_ID };
   }
   return env.GITHUB_TOKEN ? { kind: 'token', token: env.GITHUB_TOKEN } : null;
+}
+
+function safeNotify(notifier: Notifier): (message: string) => Promise<void> {
+  return async (message) => {
+    try {
+      await notifier.notify(message);
+    } catch (error) {
+      log('warn', 'notification_failed', { error_message: error instanceof Error ? error.message : String(error) });
+    }
+  };
 }
 
 function githubClientFactory(env: AppEnv): (() => Promise<Octokit>) | null {
@@ -152,7 +167,7 @@ export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Se
     jobsQueue: env.JOBS_QUEUE,
     nonces: new NonceStore(env.DB),
     idempotency: new IdempotencyStore(env.DB, env.IDEMPOTENCY_TTL_HOURS * HOUR_MS),
-    jobs: new JobStore(env.DB),
+    jobs: new JobStore(env.DB, env.BUCKET),
     contentItems: new ContentItemStore(env.DB, env.BUCKET),
     budgets: new BudgetStore(env.DB),
     http,
@@ -177,6 +192,7 @@ export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Se
     audioSource: pickAudioSource(env, http),
     transcriber: pickTranscriber(env, http),
     githubEvents: new GitHubEventStore(env.DB),
+    notify: safeNotify(env.DISCORD_WEBHOOK_URL ? new DiscordNotifier(env.DISCORD_WEBHOOK_URL, http) : silentNotifier),
     aiJudge: env.AI && env.JUDGE !== 'heuristic' ? new WorkersAiJudge(env.AI.run.bind(env.AI) as unknown as TextModelRunner) : null,
     githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET ?? null,
     github: githubClientFactory(env),

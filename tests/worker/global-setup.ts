@@ -1,6 +1,7 @@
 // Starts the fake Twitch (Helix, OAuth, clip media CDN) in Node for the workerd tests, which reach it over real
 // HTTP through the production client.
 import type { TestProject } from 'vitest/node';
+import { FakeDiscord } from '../../scripts/sandbox/fake-discord.ts';
 import { FakeGitHub } from '../../scripts/sandbox/fake-github.ts';
 import { FakeHelix } from '../../scripts/sandbox/fake-helix.ts';
 import { GITHUB_EVENTS } from '../../sample-data/index.ts';
@@ -10,6 +11,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     helixBase: string;
     githubBase: string;
+    discordBase: string;
   }
 }
 
@@ -20,8 +22,11 @@ export default async function setup(project: TestProject) {
   project.provide('helixBase', base);
   const github = new FakeGitHub({ token: 'github_pat_worker_tests', maxPerPage: 5 }).addEvents(GITHUB_EVENTS);
   project.provide('githubBase', await github.start());
+  const discord = new FakeDiscord();
+  project.provide('discordBase', await discord.start());
   return async () => {
     await helix.stop();
     await github.stop();
+    await discord.stop();
   };
 }

@@ -1,21 +1,34 @@
 // Housekeeping shared by the 12-hourly cron and POST /api/jobs/cleanup: expired jobs, nonces, idempotency records.
 import { log } from '../log.ts';
+import { enqueue } from '../pipeline/enqueue.ts';
 import type { Services } from '../services.ts';
 
 export interface HousekeepingResult {
   deleted_jobs: number;
   deleted_nonces: number;
   deleted_idempotency_records: number;
+  recovered_jobs: number;
+  failed_stuck_jobs: number;
 }
 
 export async function runHousekeeping(services: Services): Promise<HousekeepingResult> {
   const now = services.clock();
-  const [jobs, nonces, idempotency] = await Promise.all([
+  const [jobs, nonces, idempotency, stuck] = await Promise.all([
     services.jobs.deleteExpired(new Date(now).toISOString()),
     services.nonces.sweep(now),
     services.idempotency.sweep(now),
+    services.jobs.recoverStuck(now),
   ]);
-  const result = { deleted_jobs: jobs.length, deleted_nonces: nonces, deleted_idempotency_records: idempotency };
+  await enqueue(services.jobsQueue, stuck.requeued.map((job_id) => ({ type: 'job.run' as const, job_id })));
+  const result = {
+    deleted_jobs: jobs.length,
+    deleted_nonces: nonces,
+    deleted_idempotency_records: idempotency,
+    recovered_jobs: stuck.requeued.length,
+    failed_stuck_jobs: stuck.failed.length,
+  };
   log('info', 'housekeeping', { ...result });
+  if (stuck.failed.length > 0) await services.notify(`${stuck.failed.length} job(s) failed after their workers stopped responding: ${stuck.failed.join(', ')}`);
+  if (jobs.length > services.config.discordCleanupThreshold) await services.notify(`Cleanup removed ${jobs.length} expired jobs.`);
   return result;
 }

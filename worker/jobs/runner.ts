@@ -7,7 +7,17 @@ import { describeError, log } from '../log.ts';
 import type { Services } from '../services.ts';
 
 /** How long a worker may hold a job without reporting progress before another may take it over. */
-export const JOB_LEASE_MS = 5 * 60_000;
+export const JOB_LEASE_MS = 2 * 60_000;
+
+/** Thrown to have the queue deliver the message again after a delay (e.g. when another worker's lease is live). */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+  readonly delaySeconds: number;
+  constructor(message: string, delaySeconds: number) {
+    super(message);
+    this.delaySeconds = delaySeconds;
+  }
+}
 
 export interface JobContext {
   job: JobState;
@@ -38,8 +48,8 @@ export async function runJobMessage(message: z.infer<typeof JobRunMessage>, serv
   }
   const workerId = crypto.randomUUID();
   if (!(await services.jobs.claim(job.job_id, workerId, services.clock(), JOB_LEASE_MS))) {
-    log('info', 'job_message_ignored', { job_id: job.job_id, reason: 'held by another worker' });
-    return;
+    // Another worker holds a live lease: if it died, this delivery comes back after the lease and takes over.
+    throw new RetryLaterError(`job ${job.job_id} is held by another worker`, Math.ceil(JOB_LEASE_MS / 1000) + 1);
   }
   const context: JobContext = {
     job,
@@ -57,6 +67,7 @@ export async function runJobMessage(message: z.infer<typeof JobRunMessage>, serv
     if (error instanceof PermanentJobError) {
       await services.jobs.fail(job.job_id, error_message, services.clock());
       log('warn', 'job_failed', { job_id: job.job_id, kind: job.kind, error_message });
+      await services.notify(`Job ${job.job_id} (${job.kind}) failed: ${error_message}`);
       return;
     }
     await services.jobs.release(job.job_id, workerId, error_message, services.clock());

@@ -5,12 +5,26 @@ import { createMiddleware } from 'hono/factory';
 import type { AppBindings } from '../context.ts';
 import { AppError } from '../errors.ts';
 
+/** The header's key, or the body's `idempotency_key` (same semantics); both must agree when both are given. */
+function idempotencyKeyOf(headerKey: string | undefined, body: unknown): string | undefined {
+  const bodyKey = typeof body === 'object' && body !== null ? (body as { idempotency_key?: unknown }).idempotency_key : undefined;
+  if (typeof bodyKey !== 'string') return headerKey;
+  if (headerKey !== undefined && headerKey !== bodyKey) {
+    throw new AppError('VALIDATION_FAILED', 'Invalid request body: idempotency_key: differs from the X-Idempotency-Key header', {
+      fields: [{ field: 'idempotency_key', message: 'differs from the X-Idempotency-Key header' }],
+    });
+  }
+  return /^[\x21-\x7e]{1,255}$/.test(bodyKey) ? bodyKey : headerKey;
+}
+
 export const idempotency = createMiddleware<AppBindings>(async (c, next) => {
   const signed = c.get('signed');
-  if (c.req.method !== 'POST' || signed.idempotencyKey === undefined) return next();
+  if (c.req.method !== 'POST') return next();
+  const key = idempotencyKeyOf(signed.idempotencyKey, signed.body);
+  if (key === undefined) return next();
 
   const services = c.get('services');
-  const scope = `${signed.keyId}\u0000${signed.idempotencyKey}`;
+  const scope = `${signed.keyId}\u0000${key}`;
   const fingerprint = [c.req.method, new URL(c.req.url).pathname, signed.canonicalQuery, signed.bodySha256].join('\n');
   const claim = await services.idempotency.claim(scope, fingerprint, services.clock());
 

@@ -11,7 +11,10 @@ export async function recordDeadLetter(message: QueueMessage, services: Services
   if (message.type === 'job.run') {
     const job = await services.jobs.get(message.job_id);
     const reason = `gave up after the queue's retries${job?.error_message ? `: ${job.error_message}` : ''}`;
-    if (await services.jobs.fail(message.job_id, reason, now)) log('error', 'job_dead_lettered', { job_id: message.job_id, reason });
+    if (await services.jobs.fail(message.job_id, reason, now)) {
+      log('error', 'job_dead_lettered', { job_id: message.job_id, reason });
+      await services.notify(`Job ${message.job_id}${job ? ` (${job.kind})` : ''} failed: ${reason}`);
+    }
     return;
   }
   await services.contentItems.update(message.content_item_id, (item) => {

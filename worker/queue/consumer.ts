@@ -2,7 +2,8 @@
 // message never holds up its batch. Retries back off exponentially; after max_retries the queue moves the message
 // to the dead-letter queue, whose consumer records the failure on the job or item.
 import { QueueMessage } from '../../content-pipeline/index.ts';
-import { runJobMessage } from '../jobs/runner.ts';
+import { RetryLaterError, runJobMessage } from '../jobs/runner.ts';
+import '../jobs/content-generation.ts';
 import '../jobs/clip-ingest.ts';
 import '../jobs/github-backfill.ts';
 import { describeError, log } from '../log.ts';
@@ -66,7 +67,7 @@ export async function consumeBatch(batch: MessageBatch, services: Services): Pro
       else log('error', 'queue_dead_letter', { queue: batch.queue, message_id: message.id, type });
       message.ack();
     } catch (error) {
-      const delaySeconds = retryDelaySeconds(message.attempts);
+      const delaySeconds = error instanceof RetryLaterError ? error.delaySeconds : retryDelaySeconds(message.attempts);
       log('warn', 'queue_message_retry', {
         queue: batch.queue,
         message_id: message.id,

@@ -1,20 +1,47 @@
-// Job routes: status of one job, stats (jobs, items, today's budgets), and POST /api/jobs/cleanup (the manual
-// twin of the 12-hourly cron). Listing arrives with the content generation API.
+// Job routes: status of one job, the cursor listing, stats (jobs, items, today's budgets), and POST
+// /api/jobs/cleanup (the manual twin of the 12-hourly cron).
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { jobStatusResponse, Ulid } from '../../content-pipeline/index.ts';
+import { JobStatus, jobStatusResponse, Ulid } from '../../content-pipeline/index.ts';
 import type { AppBindings } from '../context.ts';
 import { runHousekeeping } from '../cron/housekeeping.ts';
 import { AppError } from '../errors.ts';
 import { parseInput } from '../validation.ts';
-import { statusUrl } from './util.ts';
+import { queryObject, statusUrl } from './util.ts';
+
+const JobListQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    status: JobStatus.optional(),
+    cursor: Ulid.optional(),
+    direction: z.enum(['next', 'prev']).default('next'),
+  })
+  .strict();
 
 export function registerJobRoutes(app: Hono<AppBindings>): void {
   app.get('/api/jobs/:jobId/status', async (c) => {
     const { jobId } = parseInput(z.object({ jobId: Ulid }), { jobId: c.req.param('jobId') }, 'path');
     const job = await c.get('services').jobs.get(jobId);
     if (!job) throw new AppError('NOT_FOUND', `No job ${jobId}`);
-    return c.json(jobStatusResponse(job, statusUrl(c, jobId)));
+    return c.json(jobStatusResponse(await c.get('services').jobs.withResults(job), statusUrl(c, jobId)));
+  });
+
+  app.get('/api/jobs', async (c) => {
+    const query = parseInput(JobListQuery, queryObject(c), 'query');
+    const services = c.get('services');
+    const page = await services.jobs.list({ limit: query.limit, direction: query.direction, ...(query.status && { status: query.status }), ...(query.cursor && { cursor: query.cursor }) });
+    // Listing answers stay small: results are read with the status endpoint.
+    const jobs = page.jobs.map(({ results: _r, ...job }) => jobStatusResponse(job, statusUrl(c, job.job_id)));
+    return c.json({
+      jobs,
+      pagination: {
+        ...(page.has_next && jobs.length > 0 && { next_cursor: jobs.at(-1)!.job_id }),
+        ...(page.has_prev && jobs.length > 0 && { prev_cursor: jobs[0]!.job_id }),
+        has_next: page.has_next,
+        has_prev: page.has_prev,
+      },
+      timestamp: new Date(services.clock()).toISOString(),
+    });
   });
 
   app.get('/api/jobs/stats', async (c) => {
@@ -40,6 +67,8 @@ export function registerJobRoutes(app: Hono<AppBindings>): void {
       deleted: result.deleted_jobs,
       deleted_nonces: result.deleted_nonces,
       deleted_idempotency_records: result.deleted_idempotency_records,
+      recovered_jobs: result.recovered_jobs,
+      failed_stuck_jobs: result.failed_stuck_jobs,
     });
   });
 }

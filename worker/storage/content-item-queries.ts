@@ -68,26 +68,63 @@ export interface ContentItemPage {
   rows_read: number;
 }
 
+/** Filters over the index, shared by the cursor listing and the generation API. */
+export interface ItemFilter {
+  start: string;
+  end: string;
+  broadcaster?: string;
+  statuses?: readonly string[];
+  categories?: readonly string[];
+  platform?: string;
+  minViews?: number;
+  minDuration?: number;
+  maxDuration?: number;
+  minScore?: number;
+  minConfidence?: number;
+  /** owner/name: only items with a matched event in that repository. */
+  repository?: string;
+}
+
+export function buildWhere(filter: ItemFilter): { where: string; params: unknown[] } {
+  const clauses = ['clip_created_at >= ?', 'clip_created_at < ?'];
+  const params: unknown[] = [new Date(filter.start).toISOString(), new Date(filter.end).toISOString()];
+  const add = (clause: string, ...values: unknown[]) => (clauses.push(clause), params.push(...values));
+  if (filter.broadcaster) add('broadcaster_name = ?', filter.broadcaster);
+  if (filter.statuses?.length) add(`processing_status IN (${filter.statuses.map(() => '?').join(', ')})`, ...filter.statuses);
+  if (filter.categories?.length) add(`content_category IN (${filter.categories.map(() => '?').join(', ')})`, ...filter.categories);
+  if (filter.platform) add('platform = ?', filter.platform);
+  if (filter.minViews !== undefined) add('clip_view_count >= ?', filter.minViews);
+  if (filter.minDuration !== undefined) add('clip_duration >= ?', filter.minDuration);
+  if (filter.maxDuration !== undefined) add('clip_duration <= ?', filter.maxDuration);
+  if (filter.minScore !== undefined) add('content_score >= ?', filter.minScore);
+  if (filter.minConfidence !== undefined) add('github_confidence >= ?', filter.minConfidence);
+  if (filter.repository) add("EXISTS (SELECT 1 FROM json_each(item_json, '$.github_repos') WHERE value = ?)", filter.repository);
+  return { where: clauses.join(' AND '), params };
+}
+
 export function buildListQuery(query: ContentItemListQuery): { sql: string; params: unknown[] } {
   const sort = SORT_COLUMNS[query.sort_by];
-  const where = ['clip_created_at >= ?', 'clip_created_at < ?'];
-  const params: unknown[] = [new Date(query.start).toISOString(), new Date(query.end).toISOString()];
-  if (query.broadcaster) (where.push('broadcaster_name = ?'), params.push(query.broadcaster));
-  if (query.status) (where.push(`processing_status IN (${query.status.map(() => '?').join(', ')})`), params.push(...query.status));
-  if (query.category) (where.push(`content_category IN (${query.category.map(() => '?').join(', ')})`), params.push(...query.category));
-  if (query.min_views !== undefined) (where.push('clip_view_count >= ?'), params.push(query.min_views));
-  if (query.min_duration !== undefined) (where.push('clip_duration >= ?'), params.push(query.min_duration));
-  if (query.max_duration !== undefined) (where.push('clip_duration <= ?'), params.push(query.max_duration));
-  if (query.min_score !== undefined) (where.push('content_score >= ?'), params.push(query.min_score));
+  const { where, params } = buildWhere({
+    start: query.start,
+    end: query.end,
+    ...(query.broadcaster && { broadcaster: query.broadcaster }),
+    ...(query.status && { statuses: query.status }),
+    ...(query.category && { categories: query.category }),
+    ...(query.min_views !== undefined && { minViews: query.min_views }),
+    ...(query.min_duration !== undefined && { minDuration: query.min_duration }),
+    ...(query.max_duration !== undefined && { maxDuration: query.max_duration }),
+    ...(query.min_score !== undefined && { minScore: query.min_score }),
+  });
+  const clauses = [where];
   const direction = query.sort_order === 'desc' ? 'DESC' : 'ASC';
   if (query.cursor) {
     const [value, id] = decodeCursor(query.cursor, query);
-    where.push(`(${sort}, content_item_id) ${query.sort_order === 'desc' ? '<' : '>'} (?, ?)`);
+    clauses.push(`(${sort}, content_item_id) ${query.sort_order === 'desc' ? '<' : '>'} (?, ?)`);
     params.push(value, id);
   }
   params.push(query.limit + 1);
   return {
-    sql: `SELECT item_json, ${sort} AS sort_value, content_item_id FROM content_items WHERE ${where.join(' AND ')}
+    sql: `SELECT item_json, ${sort} AS sort_value, content_item_id FROM content_items WHERE ${clauses.join(' AND ')}
           ORDER BY ${sort} ${direction}, content_item_id ${direction} LIMIT ?`,
     params,
   };
@@ -103,5 +140,36 @@ export async function listContentItems(db: D1Database, query: ContentItemListQue
     items: page.map((row) => JSON.parse(row.item_json) as ContentItem),
     ...(rows.length > query.limit && last && { next_cursor: encodeCursor([query.sort_by, query.sort_order, last.sort_value, last.content_item_id]) }),
     rows_read: result.meta.rows_read,
+  };
+}
+
+export interface OffsetPage {
+  items: ContentItem[];
+  total: number;
+  rows_read: { page: number; count: number };
+}
+
+/** One page by offset (the generation API's page/limit) and the total, in one D1 batch. */
+export async function pageContentItems(
+  db: D1Database,
+  filter: ItemFilter,
+  sortBy: keyof typeof SORT_COLUMNS,
+  sortOrder: 'asc' | 'desc',
+  page: number,
+  limit: number,
+): Promise<OffsetPage> {
+  const { where, params } = buildWhere(filter);
+  const sort = SORT_COLUMNS[sortBy];
+  const direction = sortOrder === 'desc' ? 'DESC' : 'ASC';
+  const [rows, count] = await db.batch([
+    db
+      .prepare(`SELECT item_json FROM content_items WHERE ${where} ORDER BY ${sort} ${direction}, content_item_id ${direction} LIMIT ? OFFSET ?`)
+      .bind(...params, limit, (page - 1) * limit),
+    db.prepare(`SELECT COUNT(*) AS n FROM content_items WHERE ${where}`).bind(...params),
+  ]);
+  return {
+    items: (rows!.results as Array<{ item_json: string }>).map((r) => JSON.parse(r.item_json) as ContentItem),
+    total: (count!.results[0] as { n: number }).n,
+    rows_read: { page: rows!.meta.rows_read, count: count!.meta.rows_read },
   };
 }

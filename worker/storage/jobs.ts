@@ -5,6 +5,11 @@ import { JobState, type JobKind, type JobProgress } from '../../content-pipeline
 
 /** Rows deleted per statement, well inside D1's per-query limits. */
 const DELETE_BATCH = 500;
+/** Results larger than this go to R2 (job-results/{job_id}.json); the row keeps a pointer. */
+const INLINE_RESULTS_MAX = 64 * 1024;
+export const jobResultsKey = (jobId: string) => `job-results/${jobId}.json`;
+/** After this many recoveries from a dead worker, a job is failed instead of retried again. */
+export const MAX_RECOVERIES = 3;
 
 interface JobRow {
   job_id: string;
@@ -46,11 +51,34 @@ export function jobFromRow(row: JobRow): JobState {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+export interface JobPage {
+  jobs: JobState[];
+  has_next: boolean;
+  has_prev: boolean;
+}
+
 export class JobStore {
   private readonly db: D1Database;
+  private readonly bucket: R2Bucket;
 
-  constructor(db: D1Database) {
+  constructor(db: D1Database, bucket: R2Bucket) {
     this.db = db;
+    this.bucket = bucket;
+  }
+
+  /** Results as the row stores them: inline JSON, or a pointer to R2 for large ones (written first). */
+  private async storableResults(jobId: string, results: unknown): Promise<string> {
+    const json = JSON.stringify(results);
+    if (json.length <= INLINE_RESULTS_MAX) return json;
+    await this.bucket.put(jobResultsKey(jobId), json, { httpMetadata: { contentType: 'application/json' } });
+    return JSON.stringify({ $r2: jobResultsKey(jobId) });
+  }
+
+  /** The job with its results read back from R2 when they live there. */
+  async withResults(job: JobState): Promise<JobState> {
+    if (job.results === undefined || !job.results.startsWith('{"$r2":')) return job;
+    const object = await this.bucket.get(jobResultsKey(job.job_id));
+    return object ? { ...job, results: await object.text() } : job;
   }
 
   /** A new queued job; its id is a ULID of `nowMs`. */
@@ -63,8 +91,9 @@ export class JobStore {
       updated_at: iso(nowMs),
       expires_at: iso(nowMs + ttlMs),
       request_data: JSON.stringify(request),
-      ...(results !== undefined && { results: JSON.stringify(results), completed_at: iso(nowMs), started_at: iso(nowMs) }),
+      ...(results !== undefined && { completed_at: iso(nowMs), started_at: iso(nowMs) }),
     };
+    if (results !== undefined) job.results = await this.storableResults(job.job_id, results);
     await this.db
       .prepare(
         `INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data, results, started_at, completed_at)
@@ -113,9 +142,63 @@ export class JobStore {
         `UPDATE jobs SET status = 'completed', results = ?3, completed_at = ?4, updated_at = ?4, lease_expires_at = NULL
          WHERE job_id = ?1 AND worker_id = ?2 AND status = 'processing'`,
       )
-      .bind(jobId, workerId, JSON.stringify(results), iso(nowMs))
+      .bind(jobId, workerId, await this.storableResults(jobId, results), iso(nowMs))
       .run();
     return result.meta.changes === 1;
+  }
+
+  /**
+   * Newest first, keyset-paginated by job id (ULIDs sort by creation), optionally by status. `direction: 'prev'`
+   * walks back towards newer jobs from the cursor. No COUNT over the table; stable when jobs are added meanwhile.
+   */
+  async list(options: { limit: number; status?: string; cursor?: string; direction: 'next' | 'prev' }): Promise<JobPage> {
+    const { limit, status, cursor, direction } = options;
+    const filters: string[] = [];
+    const params: unknown[] = [];
+    if (status) (filters.push('status = ?'), params.push(status));
+    const older = direction === 'next';
+    if (cursor) (filters.push(`job_id ${older ? '<' : '>'} ?`), params.push(cursor));
+    const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
+    const { results } = await this.db
+      .prepare(`SELECT * FROM jobs ${where} ORDER BY job_id ${older ? 'DESC' : 'ASC'} LIMIT ?`)
+      .bind(...params, limit + 1)
+      .all<JobRow>();
+    const more = results.length > limit;
+    const page = results.slice(0, limit).map(jobFromRow);
+    if (!older) page.reverse();
+    // Is there anything on the other side of this page? One indexed probe, not a count.
+    const edge = older ? page[0]?.job_id : page.at(-1)?.job_id;
+    const otherSide = edge
+      ? await this.db
+          .prepare(`SELECT 1 FROM jobs WHERE ${status ? 'status = ? AND ' : ''}job_id ${older ? '>' : '<'} ? LIMIT 1`)
+          .bind(...(status ? [status] : []), edge)
+          .first()
+      : null;
+    return older ? { jobs: page, has_next: more, has_prev: otherSide !== null } : { jobs: page, has_next: otherSide !== null, has_prev: more };
+  }
+
+  /**
+   * Jobs left `processing` by a worker that died (lease expired): handed back to `queued` for a retry, or failed
+   * after MAX_RECOVERIES. Returns the ids to re-enqueue and those failed.
+   */
+  async recoverStuck(nowMs: number): Promise<{ requeued: string[]; failed: string[] }> {
+    const now = iso(nowMs);
+    const failed = await this.db
+      .prepare(
+        `UPDATE jobs SET status = 'failed', error_message = 'the worker processing this job stopped responding (lease expired) ' || recoveries || ' times',
+           completed_at = ?1, updated_at = ?1, lease_expires_at = NULL
+         WHERE status = 'processing' AND lease_expires_at < ?1 AND recoveries >= ?2 RETURNING job_id`,
+      )
+      .bind(now, MAX_RECOVERIES)
+      .all<{ job_id: string }>();
+    const requeued = await this.db
+      .prepare(
+        `UPDATE jobs SET status = 'queued', recoveries = recoveries + 1, updated_at = ?1, lease_expires_at = NULL
+         WHERE status = 'processing' AND lease_expires_at < ?1 RETURNING job_id`,
+      )
+      .bind(now)
+      .all<{ job_id: string }>();
+    return { requeued: requeued.results.map((r) => r.job_id), failed: failed.results.map((r) => r.job_id) };
   }
 
   /** Hands a job back to the queue after a failed attempt, so the retry can claim it at once. */
@@ -170,6 +253,7 @@ export class JobStore {
         .bind(nowIso, DELETE_BATCH)
         .all<{ job_id: string }>();
       deleted.push(...results.map((r) => r.job_id));
+      if (results.length > 0) await this.bucket.delete(results.map((r) => jobResultsKey(r.job_id)));
       if (results.length < DELETE_BATCH) return deleted;
     }
   }

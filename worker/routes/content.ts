@@ -1,0 +1,37 @@
+// POST /api/content/generate: the spec's ContentGenerationRequest → ContentGenerationResponse. Sync answers the
+// page at once (and keeps a completed job record so every call is traceable); async answers 202 with the job and
+// the counts, and the page is computed from the queue.
+import type { Hono } from 'hono';
+import { ContentGenerationRequest, ContentGenerationResponse } from '../../content-pipeline/index.ts';
+import type { AppBindings } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { generateContent, generationPreview } from '../generation/generate.ts';
+import { enqueue } from '../pipeline/enqueue.ts';
+import { parseInput } from '../validation.ts';
+import { statusUrl } from './util.ts';
+
+export function registerContentRoutes(app: Hono<AppBindings>): void {
+  app.post('/api/content/generate', async (c) => {
+    const services = c.get('services');
+    const request = parseInput(ContentGenerationRequest, c.get('signed').body ?? {}, 'body');
+    const rangeMs = Date.parse(request.date_range.end) - Date.parse(request.date_range.start);
+    if (rangeMs > services.config.generateMaxRangeMs) {
+      const days = Math.round(services.config.generateMaxRangeMs / 86_400_000);
+      throw new AppError('VALIDATION_FAILED', `Invalid request body: date_range: may cover at most ${days} days`, {
+        fields: [{ field: 'date_range', message: `may cover at most ${days} days` }],
+      });
+    }
+    const now = services.clock();
+    if (request.mode === 'async') {
+      const preview = await generationPreview(request, services);
+      const job = await services.jobs.create('content_generation', request, now, services.jobTtlMs);
+      await enqueue(services.jobsQueue, [{ type: 'job.run', job_id: job.job_id }]);
+      const body = ContentGenerationResponse.parse({ job_id: job.job_id, job_status: job.status, status_url: statusUrl(c, job.job_id), expires_at: job.expires_at, ...preview });
+      return c.json(body, 202);
+    }
+    const { rows_read: _rows, ...results } = await generateContent(request, services);
+    const job = await services.jobs.create('content_generation', request, now, services.jobTtlMs, 'completed', results);
+    const body = ContentGenerationResponse.parse({ job_id: job.job_id, job_status: job.status, status_url: statusUrl(c, job.job_id), expires_at: job.expires_at, ...results });
+    return c.json(body, 200);
+  });
+}
