@@ -8,14 +8,13 @@ function formatDay(iso: string): string {
   return new Date(iso).toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
 }
 
-/** ISO week number and its year (weeks start on Monday; week 1 holds the year's first Thursday). */
+/** ISO 8601 week number and its year (weeks start on Monday; week 1 holds the year's first Thursday). */
 export function isoWeek(iso: string): { year: number; week: number } {
   const date = new Date(iso);
-  const day = (date.getUTCDay() + 6) % 7;
-  const thursday = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - day + 3));
-  const firstThursday = new Date(Date.UTC(thursday.getUTCFullYear(), 0, 4));
-  const week = 1 + Math.round((thursday.getTime() - firstThursday.getTime()) / (7 * DAY) - ((firstThursday.getUTCDay() + 6) % 7 - 3) / 7);
-  return { year: thursday.getUTCFullYear(), week };
+  const thursday = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  thursday.setUTCDate(thursday.getUTCDate() + 4 - (thursday.getUTCDay() || 7));
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  return { year: thursday.getUTCFullYear(), week: Math.ceil(((thursday.getTime() - yearStart) / DAY + 1) / 7) };
 }
 
 function topTags(items: readonly ContentItem[], n: number): string[] {

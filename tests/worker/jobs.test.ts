@@ -1,0 +1,157 @@
+// The job system on the local runtime: cursor listing both ways with inserts in between, a crashing step retried
+// then failed by the dead-letter queue, stuck-job recovery, and Discord notifications sent to a local server.
+import { env } from 'cloudflare:workers';
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from 'cloudflare:test';
+import { ulid } from 'ulid';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { JobStatusResponse } from '../../content-pipeline/index.ts';
+import worker from '../../worker/index.ts';
+import { CRON } from '../../worker/cron/scheduled.ts';
+import { jobHandlers } from '../../worker/jobs/runner.ts';
+import { errorOf, signedFetch } from './support.ts';
+
+const discordBase = () => (env as unknown as { DISCORD_WEBHOOK_URL: string }).DISCORD_WEBHOOK_URL.replace(/\/api\/webhooks\/.*$/, '');
+const discordMessages = async () => (await (await fetch(`${discordBase()}/__control/messages`)).json<{ messages: Array<{ content: string; allowed_mentions: unknown }> }>()).messages;
+
+async function insertJob(jobId: string, status = 'completed', extra: Record<string, string | null> = {}) {
+  const now = new Date().toISOString();
+  const later = new Date(Date.now() + 3_600_000).toISOString();
+  await env.DB.prepare(
+    `INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data, worker_id, lease_expires_at, started_at)
+     VALUES (?1, 'content_generation', ?2, ?3, ?3, ?4, '{}', ?5, ?6, ?7)`,
+  )
+    .bind(jobId, status, now, later, extra.worker_id ?? null, extra.lease_expires_at ?? null, extra.started_at ?? null)
+    .run();
+}
+
+async function deliverJob(jobId: string, queue = 'clip-recap-jobs', attempts = 1) {
+  const batch = createMessageBatch<unknown>(queue, [{ id: `run-${attempts}`, timestamp: new Date(), attempts, body: { type: 'job.run', job_id: jobId } }]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+type Listing = { jobs: JobStatusResponse[]; pagination: { next_cursor?: string; prev_cursor?: string; has_next: boolean; has_prev: boolean }; timestamp: string };
+const list = async (query: string) => (await signedFetch('GET', `/api/jobs?${query}`)).json<Listing>();
+
+beforeEach(async () => {
+  await env.DB.prepare('DELETE FROM jobs').run();
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('GET /api/jobs', () => {
+  it('pages newest first, forward and back, stable while jobs are added', async () => {
+    const base = Date.parse('2026-05-01T00:00:00Z');
+    const ids = Array.from({ length: 7 }, (_, i) => ulid(base + i * 1000));
+    for (const id of ids) await insertJob(id);
+    const newestFirst = [...ids].reverse();
+
+    const first = await list('limit=3');
+    expect(first.jobs.map((j) => j.job_id)).toEqual(newestFirst.slice(0, 3));
+    expect(first.pagination).toMatchObject({ has_next: true, has_prev: false, next_cursor: newestFirst[2] });
+    for (const job of first.jobs) JobStatusResponse.parse(job);
+
+    // New jobs arrive between page requests: the next page is unaffected.
+    await insertJob(ulid(base + 60_000));
+    await insertJob(ulid(base + 61_000));
+    const second = await list(`limit=3&cursor=${first.pagination.next_cursor}`);
+    expect(second.jobs.map((j) => j.job_id)).toEqual(newestFirst.slice(3, 6));
+    expect(second.pagination).toMatchObject({ has_next: true, has_prev: true });
+    const third = await list(`limit=3&cursor=${second.pagination.next_cursor}`);
+    expect(third.jobs.map((j) => j.job_id)).toEqual(newestFirst.slice(6));
+    expect(third.pagination.has_next).toBe(false);
+
+    const back = await list(`limit=3&direction=prev&cursor=${second.pagination.prev_cursor}`);
+    expect(back.jobs.map((j) => j.job_id)).toEqual(newestFirst.slice(0, 3));
+    expect(back.pagination).toMatchObject({ has_prev: true, has_next: true });
+  });
+
+  it('filters by status and validates the query', async () => {
+    await insertJob(ulid(), 'failed');
+    await insertJob(ulid(), 'completed');
+    expect((await list('status=failed')).jobs.map((j) => j.status)).toEqual(['failed']);
+    for (const query of ['limit=0', 'limit=101', 'status=done', 'cursor=nope', 'direction=up']) {
+      const response = await signedFetch('GET', `/api/jobs?${query}`);
+      expect(response.status, query).toBe(400);
+    }
+    expect((await signedFetch('GET', `/api/jobs/${ulid()}/status`)).status).toBe(404);
+  });
+});
+
+describe('job failures', () => {
+  it('retries a crashing step, then fails it from the dead-letter queue and notifies Discord', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const previous = jobHandlers.content_generation;
+    jobHandlers.content_generation = async () => {
+      throw new Error('index unavailable');
+    };
+    try {
+      const jobId = ulid();
+      await insertJob(jobId, 'queued');
+      const result = await deliverJob(jobId);
+      expect(result.retryMessages.map((m) => m.msgId)).toEqual(['run-1']);
+      const released = JobStatusResponse.parse(await (await signedFetch('GET', `/api/jobs/${jobId}/status`)).json());
+      expect(released.status).toBe('queued');
+      expect(released.error?.message).toBe('index unavailable');
+
+      await deliverJob(jobId, 'clip-recap-jobs-dlq', 6);
+      const failed = JobStatusResponse.parse(await (await signedFetch('GET', `/api/jobs/${jobId}/status`)).json());
+      expect(failed.status).toBe('failed');
+      expect(failed.error?.message).toContain('index unavailable');
+      expect(failed.completed_at).toBeDefined();
+      const messages = await discordMessages();
+      expect(messages.some((m) => m.content.includes(jobId) && m.content.includes('index unavailable'))).toBe(true);
+      expect(messages.every((m) => JSON.stringify(m.allowed_mentions) === '{"parse":[]}')).toBe(true);
+    } finally {
+      jobHandlers.content_generation = previous;
+    }
+  });
+
+  it('acks a message for an unknown or finished job without effect', async () => {
+    const done = ulid();
+    await insertJob(done, 'completed');
+    expect((await deliverJob(done)).explicitAcks).toEqual(['run-1']);
+    expect((await deliverJob(ulid())).explicitAcks).toEqual(['run-1']);
+  });
+
+  it('recovers a job whose worker died, and fails it after three recoveries', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const stuck = ulid();
+    const past = new Date(Date.now() - 60_000).toISOString();
+    await insertJob(stuck, 'processing', { worker_id: 'dead-worker', lease_expires_at: past, started_at: past });
+    const cleanup = await (await signedFetch('POST', '/api/jobs/cleanup')).json<{ recovered_jobs: number }>();
+    expect(cleanup.recovered_jobs).toBe(1);
+    const recovered = await env.DB.prepare('SELECT status, recoveries FROM jobs WHERE job_id = ?').bind(stuck).first();
+    expect(recovered).toMatchObject({ recoveries: 1 });
+
+    const hopeless = ulid();
+    await insertJob(hopeless, 'processing', { worker_id: 'dead-worker', lease_expires_at: past, started_at: past });
+    await env.DB.prepare('UPDATE jobs SET recoveries = 3 WHERE job_id = ?').bind(hopeless).run();
+    await worker.scheduled(createScheduledController({ cron: CRON.housekeeping }), env, createExecutionContext());
+    const failed = JobStatusResponse.parse(await (await signedFetch('GET', `/api/jobs/${hopeless}/status`)).json());
+    expect(failed.status).toBe('failed');
+    expect(failed.error?.message).toContain('stopped responding');
+  });
+
+  it('a Discord failure never fails the work that notifies', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    await fetch(`${discordBase()}/__control/fail`, { method: 'POST', body: JSON.stringify({ count: 10 }) });
+    const expired = ulid(Date.now() - 3 * 86_400_000);
+    await env.DB.prepare(
+      `INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data) VALUES (?1, 'content_generation', 'completed', ?2, ?2, ?2, '{}'), (?3, 'content_generation', 'completed', ?2, ?2, ?2, '{}')`,
+    )
+      .bind(expired, new Date(Date.now() - 86_400_000).toISOString(), ulid(Date.now() - 3 * 86_400_000 + 1))
+      .run();
+    const response = await signedFetch('POST', '/api/jobs/cleanup');
+    expect(response.status).toBe(200);
+    expect((await response.json<{ deleted: number }>()).deleted).toBe(2);
+    await fetch(`${discordBase()}/__control/fail`, { method: 'POST', body: JSON.stringify({ count: 0 }) });
+  });
+
+  it('answers 400 with the error shape for a malformed job id', async () => {
+    const response = await signedFetch('GET', '/api/jobs/not-a-ulid/status');
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).code).toBe('VALIDATION_FAILED');
+  });
+});
