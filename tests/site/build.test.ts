@@ -238,6 +238,18 @@ describe('recap page', () => {
     expect(visibleText(cards[0]!)).toContain('92% match');
   });
 
+  it('links to the older and newer recap', () => {
+    const i = published.findIndex((p) => p.slug === DAILY);
+    const nav = select(doc(), 'nav', (n) => attr(n, 'aria-label') === 'More recaps')[0]!;
+    const links = select(nav, 'a').map((a) => [attr(a, 'rel'), attr(a, 'href')]);
+    const expected = [
+      ...(published[i + 1] ? [['prev', `/recaps/${published[i + 1]!.slug}/`]] : []),
+      ...(published[i - 1] ? [['next', `/recaps/${published[i - 1]!.slug}/`]] : []),
+    ];
+    expect(expected.length).toBeGreaterThan(0);
+    expect(links).toEqual(expected);
+  });
+
   it('has canonical, Open Graph and Twitter metadata', () => {
     const meta = (key: string) =>
       select(doc(), 'meta', (m) => attr(m, 'property') === key || attr(m, 'name') === key).map((m) => attr(m, 'content'));
