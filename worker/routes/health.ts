@@ -1,8 +1,10 @@
-// GET /health (unsigned): version and whether D1, R2 and the queue binding answer.
+// Unsigned service routes: GET /health (version, and whether D1, R2 and the queue binding answer) and
+// GET /openapi.json.
 import type { Hono } from 'hono';
 import pkg from '../../package.json' with { type: 'json' };
 import type { AppBindings } from '../context.ts';
 import { describeError, log } from '../log.ts';
+import { openApiDocument } from '../openapi.ts';
 
 interface Check {
   ok: boolean;
@@ -22,6 +24,12 @@ async function timed(name: string, probe: () => Promise<unknown>): Promise<Check
 }
 
 export function registerHealthRoutes(app: Hono<AppBindings>): void {
+  let document: string | undefined;
+  app.get('/openapi.json', (c) => {
+    document ??= JSON.stringify(openApiDocument());
+    return c.body(document, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' });
+  });
+
   app.get('/health', async (c) => {
     const { db, bucket, jobsQueue, clock, environment } = c.get('services');
     const [d1, r2] = await Promise.all([

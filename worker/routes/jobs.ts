@@ -9,7 +9,7 @@ import { AppError } from '../errors.ts';
 import { parseInput } from '../validation.ts';
 import { queryObject, statusUrl } from './util.ts';
 
-const JobListQuery = z
+export const JobListQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
     status: JobStatus.optional(),
