@@ -13,6 +13,7 @@
 //   SITE_OUT_DIR    output directory (default ./dist); tests build into temporary directories
 //   SITE_CACHE_DIR  Vite/content-layer cache directory (default ./node_modules/.astro); tests isolate theirs
 import { fileURLToPath } from 'node:url';
+import { unified } from '@astrojs/markdown-remark';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
 import { sitemapFilter } from './site/lib/content-index.mjs';
@@ -30,7 +31,8 @@ export default defineConfig({
   build: { format: 'directory' },
   markdown: {
     // Recap bodies are generated from untrusted text: raw HTML in them is shown as text, unsafe links dropped.
-    remarkPlugins: [remarkSafeMarkdown],
+    // Astro 7's default Markdown processor runs no remark plugins, so the unified one is chosen explicitly.
+    processor: unified({ remarkPlugins: [remarkSafeMarkdown] }),
   },
   integrations: [
     // Drafts never reach the sitemap, even in preview builds where their pages exist.

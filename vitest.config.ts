@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+          include: ['tests/unit/**/*.test.ts', 'tests/e2e/**/*.test.ts', 'tests/site/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

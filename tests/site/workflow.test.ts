@@ -1,7 +1,7 @@
 // .github/workflows/pages.yml: the Cloudflare Pages preview and production deploys of the site.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import yaml from 'js-yaml';
+import { load as loadYaml } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/build.ts';
 
@@ -28,7 +28,7 @@ interface Workflow {
 }
 
 const source = readFileSync(join(ROOT, '.github/workflows/pages.yml'), 'utf8');
-const workflow = yaml.safeLoad(source, { filename: 'pages.yml' }) as Workflow;
+const workflow = loadYaml(source, { filename: 'pages.yml' }) as Workflow;
 const jobs = Object.values(workflow.jobs);
 const steps = jobs.flatMap((j) => j.steps);
 const runs = (needle: RegExp) => steps.filter((s) => s.run && needle.test(s.run));
