@@ -12,6 +12,7 @@
 //   SITE_PREVIEW=1  preview build (branch/PR deploys): drafts are built, marked and kept out of RSS and sitemap
 //   SITE_OUT_DIR    output directory (default ./dist); tests build into temporary directories
 //   SITE_CACHE_DIR  Vite/content-layer cache directory (default ./node_modules/.astro); tests isolate theirs
+//   SITE_CONTENT_DIR recaps folder (default ./site/content/recaps); tests use tests/fixtures/recaps
 import { fileURLToPath } from 'node:url';
 import { unified } from '@astrojs/markdown-remark';
 import sitemap from '@astrojs/sitemap';
@@ -19,7 +20,7 @@ import { defineConfig } from 'astro/config';
 import { sitemapFilter } from './site/lib/content-index.mjs';
 import remarkSafeMarkdown from './site/lib/remark-safe-markdown.mjs';
 
-const contentDir = fileURLToPath(new URL('./site/content/recaps', import.meta.url));
+const contentDir = process.env.SITE_CONTENT_DIR || fileURLToPath(new URL('./site/content/recaps', import.meta.url));
 
 export default defineConfig({
   site: process.env.SITE_URL || 'http://127.0.0.1:4321',

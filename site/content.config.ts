@@ -1,5 +1,6 @@
-// The `recaps` collection: every Markdown file under site/content/recaps/ (by year: 2026/…), validated with the
-// shared front-matter schema the publisher also writes with. A file that fails it fails the build.
+// The `recaps` collection: every Markdown file under site/content/recaps/ (by year: 2026/…; SITE_CONTENT_DIR
+// points elsewhere, e.g. the test fixtures or the offline demo's blog clone), validated with the shared front-matter
+// schema the publisher also writes with. A file that fails it fails the build.
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { RecapFrontmatter } from '../content-pipeline/schemas/recap.ts';
@@ -8,8 +9,8 @@ const seen = new Map<string, string>();
 
 const recaps = defineCollection({
   loader: glob({
-    pattern: '**/*.md',
-    base: './site/content/recaps',
+    pattern: '**/[0-9]*.md',
+    base: process.env.SITE_CONTENT_DIR || './site/content/recaps',
     // The slug is the file name without its extension, whatever year folder it sits in.
     generateId: ({ entry }) => {
       const id = entry.replace(/^.*\//, '').replace(/\.md$/, '');

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 export const TEST_SITE_URL = 'https://recaps.example.test';
+/** The recaps the site tests build: fixtures, never the production content folder. */
+export const CONTENT_DIR = join(ROOT, 'tests/fixtures/recaps');
 
 export interface SiteBuild {
   outDir: string;
@@ -69,6 +71,7 @@ export async function buildSite({ preview }: { preview: boolean }): Promise<Site
     ASTRO_TELEMETRY_DISABLED: '1',
     SITE_URL: TEST_SITE_URL,
     SITE_OUT_DIR: outDir,
+    SITE_CONTENT_DIR: CONTENT_DIR,
     SITE_CACHE_DIR: join(base, 'cache'),
     SITE_PREVIEW: preview ? '1' : '',
   });

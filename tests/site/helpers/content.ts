@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import matter from 'gray-matter';
 import { RecapFrontmatter } from '../../../content-pipeline/schemas/recap.ts';
 import { listRecapFiles, slugFromPath } from '../../../site/lib/content-index.mjs';
-import { ROOT } from './build.ts';
+import { CONTENT_DIR } from './build.ts';
 
-export const CONTENT_DIR = join(ROOT, 'site/content/recaps');
+export { CONTENT_DIR };
 
 export interface FixtureRecap {
   slug: string;
