@@ -35,3 +35,5 @@ export * from './scoring/ai-judge.ts';
 export * from './schemas/content-generation.ts';
 export * from './recaps/suggestions.ts';
 export * from './notify/discord.ts';
+export * from './publish/types.ts';
+export * from './publish/dry-run.ts';
