@@ -37,3 +37,6 @@ export * from './recaps/suggestions.ts';
 export * from './notify/discord.ts';
 export * from './publish/types.ts';
 export * from './publish/dry-run.ts';
+export * from './recaps/select.ts';
+export * from './recaps/prose.ts';
+export * from './recaps/build-recap.ts';

@@ -65,11 +65,16 @@ export class HeuristicJudge implements Judge {
         : gaming >= 1 ? 'gaming'
         : fraction(tokens, REVIEW_WORDS) >= 1 ? 'review'
         : 'other';
-    const counts = new Map<string, number>();
-    for (const t of [...tokenize(item.clip_title), ...tokenize(githubTitles.join(' ')), ...tokens]) {
-      if (DEV_WORDS.has(t) || GAMING_WORDS.has(t)) counts.set(t, (counts.get(t) ?? 0) + 1);
+    // Tags are the words as written ("pagination"), counted by their stem so "paginating" counts for it too.
+    const counts = new Map<string, { word: string; n: number }>();
+    for (const word of `${item.clip_title} ${githubTitles.join(' ')} ${transcript}`.toLowerCase().split(/[^a-z0-9]+/)) {
+      const stem = tokenize(word)[0];
+      if (stem === undefined || !(DEV_WORDS.has(stem) || GAMING_WORDS.has(stem))) continue;
+      const entry = counts.get(stem);
+      if (!entry) counts.set(stem, { word, n: 1 });
+      else counts.set(stem, { word: word.length < entry.word.length ? word : entry.word, n: entry.n + 1 });
     }
-    const tags = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([t]) => t);
+    const tags = [...counts.values()].sort((a, b) => b.n - a.n || (a.word < b.word ? -1 : 1)).map((e) => e.word);
     return {
       coherence: {
         score: coherence,

@@ -37,7 +37,7 @@ describe('heuristic judge', () => {
     const devVerdict = await judge.judge(dev);
     const chatVerdict = await judge.judge(chat);
     expect(devVerdict.category).toBe('development');
-    expect(devVerdict.tags).toEqual(expect.arrayContaining(['cursor', 'paginat']));
+    expect(devVerdict.tags).toEqual(expect.arrayContaining(['cursor', 'pagination']));
     expect(chatVerdict.category).toBe('other');
     const devScore = contentScore(dev, devVerdict);
     const chatScore = contentScore(chat, chatVerdict);

@@ -58,7 +58,7 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Builds the site into a fresh temp directory. `preview` sets SITE_PREVIEW=1 (drafts included). */
-export async function buildSite({ preview }: { preview: boolean }): Promise<SiteBuild> {
+export async function buildSite({ preview, contentDir = CONTENT_DIR }: { preview: boolean; contentDir?: string }): Promise<SiteBuild> {
   const base = await mkdtemp(join(tmpdir(), `clip-recap-site-${preview ? 'preview' : 'prod'}-`));
   const outDir = join(base, 'dist');
   const env: NodeJS.ProcessEnv = {};
@@ -71,7 +71,7 @@ export async function buildSite({ preview }: { preview: boolean }): Promise<Site
     ASTRO_TELEMETRY_DISABLED: '1',
     SITE_URL: TEST_SITE_URL,
     SITE_OUT_DIR: outDir,
-    SITE_CONTENT_DIR: CONTENT_DIR,
+    SITE_CONTENT_DIR: contentDir,
     SITE_CACHE_DIR: join(base, 'cache'),
     SITE_PREVIEW: preview ? '1' : '',
   });

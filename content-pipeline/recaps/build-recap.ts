@@ -1,0 +1,163 @@
+// Builds a recap post: front matter from data only (validated by the shared schema), a Markdown body written as an
+// mdast tree and serialised by remark (untrusted text only ever becomes text nodes), joined with gray-matter.
+// Deterministic: the same items give byte-identical files, so re-publishing an unchanged recap is a no-op.
+import matter from 'gray-matter';
+import type { Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
+import { remark } from 'remark';
+import type { GitHubEvent } from '../schemas/github-event.ts';
+import { RecapFrontmatter, type RecapClip, type RecapContentType, type RecapGitHubEvent } from '../schemas/recap.ts';
+import { meanScore, suggestedTitle } from './suggestions.ts';
+import type { RecapSource } from './select.ts';
+import { templateProse, type ProseWriter } from './prose.ts';
+
+export interface RecapInput {
+  contentType: RecapContentType;
+  dateRange: { start: string; end: string };
+  topic?: string;
+  repository?: string;
+  sources: RecapSource[];
+  generatorVersion: string;
+  draft?: boolean;
+}
+
+export interface BuiltRecap {
+  frontmatter: RecapFrontmatter;
+  body: string;
+  /** The whole file: front matter and body. */
+  markdown: string;
+}
+
+/** One line of plain text: control characters and line breaks become spaces, runs of spaces collapse. */
+export function plainLine(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return clean.length <= max ? clean : `${clean.slice(0, max - 1).trimEnd()}…`;
+}
+
+const SHA = /^[0-9a-f]{7,40}$/;
+
+function recapEvent(match: NonNullable<RecapSource['context']>['matches'][number]): RecapGitHubEvent {
+  const e: GitHubEvent = match.event;
+  return {
+    id: e.id,
+    type: e.type,
+    action: e.action,
+    repo: e.repo,
+    title: plainLine(e.title ?? e.message?.split('\n', 1)[0] ?? e.type, 300) || e.type,
+    url: e.url && /^https?:\/\//.test(e.url) ? e.url : `https://github.com/${e.repo}`,
+    number: e.number,
+    sha: e.sha && SHA.test(e.sha) ? e.sha : null,
+    actor: e.actor ? plainLine(e.actor, 100) : null,
+    occurred_at: e.occurred_at,
+    offset_seconds: Math.round(match.offset_seconds),
+    confidence: match.confidence,
+    reason: plainLine(match.reason, 300),
+  };
+}
+
+function recapClip({ item, context, transcript }: RecapSource): RecapClip {
+  return {
+    id: item.clip_id,
+    title: plainLine(item.clip_title, 500) || item.clip_id,
+    url: item.clip_url,
+    embed_url: item.clip_embed_url,
+    thumbnail: item.clip_thumbnail_url,
+    duration_seconds: item.clip_duration,
+    views: item.clip_view_count,
+    created_at: item.clip_created_at,
+    broadcaster: plainLine(item.broadcaster_name, 100),
+    transcript_excerpt: plainLine(item.transcript_summary ?? transcript, 600),
+    ...(item.content_score !== undefined && { score: item.content_score }),
+    github: (context?.matches ?? []).slice(0, 50).map(recapEvent),
+  };
+}
+
+function githubSummary(clips: readonly RecapClip[]): RecapFrontmatter['github_summary'] {
+  const events = new Map(clips.flatMap((c) => c.github).map((e) => [e.id, e]));
+  const all = [...events.values()];
+  return {
+    commits: all.filter((e) => e.type === 'push').length,
+    pull_requests: new Set(all.filter((e) => e.type === 'pull_request' || e.type === 'pull_request_review').map((e) => `${e.repo}#${e.number}`)).size,
+    issues: new Set(all.filter((e) => e.type === 'issues' || e.type === 'issue_comment').map((e) => `${e.repo}#${e.number}`)).size,
+    repositories: [...new Set(all.map((e) => e.repo))].sort().slice(0, 20),
+  };
+}
+
+const text = (value: string): PhrasingContent => ({ type: 'text', value });
+const strong = (value: string): PhrasingContent => ({ type: 'strong', children: [text(value)] });
+const paragraph = (...children: PhrasingContent[]): Paragraph => ({ type: 'paragraph', children });
+const heading = (value: string): Heading => ({ type: 'heading', depth: 2, children: [text(value)] });
+const list = (items: PhrasingContent[][]): List => ({
+  type: 'list',
+  ordered: false,
+  spread: false,
+  children: items.map((children): ListItem => ({ type: 'listItem', spread: false, children: [paragraph(...children)] })),
+});
+
+function eventLabel(e: RecapGitHubEvent): string {
+  if (e.type === 'pull_request') return `PR #${e.number} ${e.action ?? ''}`.trim();
+  if (e.type === 'issues' || e.type === 'issue_comment') return `Issue #${e.number}`;
+  if (e.type === 'push') return `Commit ${e.sha?.slice(0, 7) ?? ''}`.trim();
+  if (e.type === 'pull_request_review') return `Review on PR #${e.number}`;
+  return e.type === 'release' ? 'Release' : 'New ref';
+}
+
+async function body(clips: readonly RecapClip[], frontmatter: Omit<RecapFrontmatter, 'description'>, prose: ProseWriter): Promise<{ markdown: string; intro: string }> {
+  const intro = plainLine(await prose.intro({ frontmatter, clips }), 600);
+  const nodes: RootContent[] = [paragraph(text(intro)), heading('Highlights')];
+  const highlights: PhrasingContent[][] = [];
+  for (const clip of clips) highlights.push([strong(clip.title), text(` (${Math.round(clip.duration_seconds)} s, ${clip.views} views): ${plainLine(await prose.clipSummary({ clip }), 400)}`)]);
+  nodes.push(list(highlights));
+  const events = [...new Map(clips.flatMap((c) => c.github).map((e) => [e.id, e])).values()].sort((a, b) => b.confidence - a.confidence || (a.id < b.id ? -1 : 1));
+  if (events.length > 0) {
+    nodes.push(heading('On GitHub'));
+    nodes.push(
+      list(
+        events.slice(0, 12).map((e) => [
+          { type: 'link', url: e.url, children: [text(`${eventLabel(e)} in ${e.repo}`)] },
+          text(`: ${e.title} (${Math.round(e.confidence * 100)}% match)`),
+        ]),
+      ),
+    );
+  }
+  const tree: Root = { type: 'root', children: nodes };
+  return { markdown: remark().stringify(tree), intro };
+}
+
+/** Builds and validates the post. Throws (a ZodError) rather than produce a post the site would refuse. */
+export async function buildRecap(input: RecapInput, prose: ProseWriter = templateProse): Promise<BuiltRecap> {
+  if (input.sources.length === 0) throw new Error('a recap needs at least one clip');
+  const clips = input.sources.map(recapClip);
+  const items = input.sources.map((s) => s.item);
+  const categories = new Map<string, number>();
+  for (const item of items) if (item.content_category) categories.set(item.content_category, (categories.get(item.content_category) ?? 0) + 1);
+  const category = ([...categories.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'other') as RecapFrontmatter['category'];
+  const tagCounts = new Map<string, number>();
+  for (const item of items) for (const tag of item.content_tags ?? []) tagCounts.set(tag, (tagCounts.get(tag) ?? 0) + 1);
+  const tags = [...tagCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([t]) => t).filter((t) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(t)).slice(0, 8);
+  const best = Math.max(0, ...clips.flatMap((c) => c.github.map((e) => e.confidence)));
+  // The newest change to any selected item: a re-run over unchanged data writes the identical file.
+  const generatedAt = items.map((i) => i.content_ready_at ?? i.updated_at ?? i.stored_at).sort().at(-1)!;
+  const base = {
+    title: plainLine(suggestedTitle(input.contentType, input.dateRange, items, input.topic), 200),
+    date: new Date(input.dateRange.end).toISOString(),
+    content_type: input.contentType,
+    date_range: { start: new Date(input.dateRange.start).toISOString(), end: new Date(input.dateRange.end).toISOString() },
+    ...(input.topic !== undefined && { topic: input.topic }),
+    tags,
+    category,
+    clips,
+    github_summary: githubSummary(clips),
+    ...(input.repository !== undefined && { repository: input.repository }),
+    scores: { content_score: meanScore(items) ?? 0, best_match_confidence: best },
+    draft: input.draft ?? false,
+    generated_at: generatedAt,
+    generator: { name: 'clip-recap' as const, version: input.generatorVersion },
+  };
+  const { markdown: bodyMarkdown, intro } = await body(clips, base, prose);
+  const frontmatter = RecapFrontmatter.parse({ ...base, description: plainLine(intro, 400) || base.title });
+  const markdown = matter.stringify(bodyMarkdown, frontmatter, { lineWidth: -1, noRefs: true } as never);
+  // Round trip: what the site will read back must be exactly what we validated.
+  RecapFrontmatter.parse(matter(markdown).data);
+  return { frontmatter, body: bodyMarkdown, markdown };
+}
