@@ -40,3 +40,4 @@ export * from './publish/dry-run.ts';
 export * from './recaps/select.ts';
 export * from './recaps/prose.ts';
 export * from './recaps/build-recap.ts';
+export * from './recaps/pr-body.ts';

@@ -13,6 +13,7 @@ import { registerClipRoutes } from './routes/clips.ts';
 import { registerContentItemRoutes } from './routes/content-items.ts';
 import { registerContentRoutes } from './routes/content.ts';
 import { registerGitHubRoutes } from './routes/github.ts';
+import { registerRecapRoutes } from './routes/recaps.ts';
 import { registerGitHubWebhookRoutes } from './routes/github-webhooks.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
@@ -56,6 +57,7 @@ export function createApp(options: AppOptions = {}): Hono<AppBindings> {
   registerContentItemRoutes(app);
   registerContentRoutes(app);
   registerGitHubRoutes(app);
+  registerRecapRoutes(app);
   registerJobRoutes(app);
 
   app.notFound((c) =>

@@ -119,6 +119,15 @@ export const EnvSchema = z.object({
   SCORE_REVIEW_THRESHOLD: positiveNumber(40).refine((v) => v <= 100, 'must be at most 100'),
   RECAP_INCLUDE_NEEDS_REVIEW: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   GENERATE_MAX_RANGE_DAYS: positiveNumber(31),
+  /** owner/name of the blog repository recaps are proposed to (pull requests). Unset: recaps are dry runs. */
+  BLOG_REPO: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name').optional()),
+  BLOG_BASE_BRANCH: optionalText.transform((v) => v ?? 'main'),
+  RECAP_LABELS: list,
+  RECAP_REVIEWERS: list,
+  /** Cloudflare Pages project of the blog, for preview links in pull requests. */
+  PAGES_PROJECT: optionalText.transform((v) => v ?? 'clip-recap'),
+  /** How long the daily run holds back its recap jobs so ingest, matching and scoring finish first. */
+  RECAP_PUBLISH_DELAY_MINUTES: positiveNumber(120).refine((v) => v <= 720, 'must be at most 720 (the Queues delay limit)'),
   DISCORD_WEBHOOK_URL: optionalUrl,
   DISCORD_CLEANUP_THRESHOLD: positiveNumber(100),
 

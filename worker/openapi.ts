@@ -11,6 +11,7 @@ import {
 } from '../content-pipeline/index.ts';
 import { ClipIngestRequest } from './jobs/clip-ingest.ts';
 import { GitHubBackfillRequest } from './jobs/github-backfill.ts';
+import { RecapPublishRequest } from './jobs/recap-publish.ts';
 import { JobListQuery } from './routes/jobs.ts';
 import { ContentItemListQuery } from './storage/content-item-queries.ts';
 
@@ -41,6 +42,7 @@ export const EXAMPLES = {
   },
   ingest: { broadcaster_login: 'streamdev', date_range: { start: '2026-01-05T00:00:00Z', end: '2026-01-06T00:00:00Z' } },
   backfill: { date_range: { start: '2026-01-05T00:00:00Z', end: '2026-01-06T00:00:00Z' }, repos: ['streamdev/clip-recap'] },
+  publish: { content_type: 'daily_recap', date_range: { start: '2026-01-05T00:00:00Z', end: '2026-01-06T00:00:00Z' }, dry_run: true },
 } as const;
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => {
@@ -112,6 +114,14 @@ export function openApiDocument() {
       },
       '/api/github/backfill': {
         post: { summary: 'Start a GitHub backfill job', security: signed, requestBody: body(GitHubBackfillRequest, EXAMPLES.backfill), responses: { '202': ok(JobAccepted, 'Job queued'), '503': { description: 'GitHub not configured' }, ...errors } },
+      },
+      '/api/recaps/publish': {
+        post: {
+          summary: 'Start a recap publish job (a pull request on BLOG_REPO, or a dry run); results name branch, commit, PR and files',
+          security: signed,
+          requestBody: body(RecapPublishRequest, EXAMPLES.publish),
+          responses: { '202': ok(JobAccepted, 'Job queued'), ...errors },
+        },
       },
       '/api/content-items': {
         get: { summary: 'Content items by date range, filters and sort, cursor-paginated', security: signed, parameters: queryParameters(ContentItemListQuery), responses: { '200': ok(ItemListing), ...errors } },

@@ -13,6 +13,8 @@ import {
   OpenAiCompatibleTranscriber,
   WorkersAiJudge,
   DiscordNotifier,
+  DryRunPublisher,
+  type Publisher,
   silentNotifier,
   type Notifier,
   type TextModelRunner,
@@ -54,6 +56,10 @@ export interface PipelineConfig {
   /** Longest date range one generate request may cover, ms. */
   generateMaxRangeMs: number;
   discordCleanupThreshold: number;
+  pagesProject: string;
+  recapLabels: string[];
+  recapReviewers: string[];
+  recapPublishDelaySeconds: number;
 }
 
 export interface Services {
@@ -78,6 +84,9 @@ export interface Services {
   audioSource: AudioSource;
   transcriber: Transcriber;
   githubEvents: GitHubEventStore;
+  /** Where recaps go: a pull request on BLOG_REPO when configured, else the dry run. */
+  publisher: () => Promise<Publisher>;
+  dryRunPublisher: Publisher;
   /** Sends a Discord message; never throws (failures are logged). */
   notify: (message: string) => Promise<void>;
   /** The Workers AI judge when the AI binding is present (production), else null: the heuristic judge scores. */
@@ -123,6 +132,11 @@ function githubClientFactory(env: AppEnv): (() => Promise<Octokit>) | null {
   return () => createGitHubClient(auth, { baseUrl: env.GITHUB_API_URL, log: (event, fields) => log('warn', event, fields) });
 }
 
+function publisherFactory(env: AppEnv): () => Promise<Publisher> {
+  // The GitHub pull request publisher is wired here once content-pipeline/publish/github.ts lands.
+  return async () => new DryRunPublisher();
+}
+
 function pickTranscriber(env: AppEnv, http: HttpDeps): Transcriber {
   const choice = env.TRANSCRIBER === 'auto' ? (env.TRANSCRIBE_API_URL ? 'http' : env.AI ? 'workers-ai' : 'fixture') : env.TRANSCRIBER;
   if (choice === 'workers-ai') return new WorkersAiTranscriber(env.AI!);
@@ -154,6 +168,10 @@ export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Se
       includeNeedsReview: env.RECAP_INCLUDE_NEEDS_REVIEW,
       generateMaxRangeMs: env.GENERATE_MAX_RANGE_DAYS * 86_400_000,
       discordCleanupThreshold: env.DISCORD_CLEANUP_THRESHOLD,
+      pagesProject: env.PAGES_PROJECT,
+      recapLabels: env.RECAP_LABELS,
+      recapReviewers: env.RECAP_REVIEWERS,
+      recapPublishDelaySeconds: env.RECAP_PUBLISH_DELAY_MINUTES * 60,
       matchOptions: {
         ...DEFAULT_MATCH_OPTIONS,
         windowBeforeMinutes: env.MATCH_WINDOW_BEFORE_MINUTES,
@@ -196,5 +214,7 @@ export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Se
     aiJudge: env.AI && env.JUDGE !== 'heuristic' ? new WorkersAiJudge(env.AI.run.bind(env.AI) as unknown as TextModelRunner) : null,
     githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET ?? null,
     github: githubClientFactory(env),
+    publisher: publisherFactory(env),
+    dryRunPublisher: new DryRunPublisher(),
   };
 }

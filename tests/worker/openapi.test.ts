@@ -5,6 +5,7 @@ import { ContentGenerationRequest } from '../../content-pipeline/index.ts';
 import { createApp } from '../../worker/app.ts';
 import { ClipIngestRequest } from '../../worker/jobs/clip-ingest.ts';
 import { GitHubBackfillRequest } from '../../worker/jobs/github-backfill.ts';
+import { RecapPublishRequest } from '../../worker/jobs/recap-publish.ts';
 import { EXAMPLES } from '../../worker/openapi.ts';
 
 type Doc = { openapi: string; paths: Record<string, Record<string, { security?: unknown[]; requestBody?: { content: Record<string, { example?: unknown }> } }>>; components: { securitySchemes: Record<string, unknown> } };
@@ -41,6 +42,7 @@ describe('GET /openapi.json', () => {
     expect(ContentGenerationRequest.safeParse(example('/api/content/generate')).success).toBe(true);
     expect(ClipIngestRequest.safeParse(example('/api/clips/ingest')).success).toBe(true);
     expect(GitHubBackfillRequest.safeParse(example('/api/github/backfill')).success).toBe(true);
+    expect(RecapPublishRequest.safeParse(example('/api/recaps/publish')).success).toBe(true);
     expect(example('/api/content/generate')).toEqual(EXAMPLES.generate);
   });
 });

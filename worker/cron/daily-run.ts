@@ -1,5 +1,6 @@
-// The daily pipeline run: ingest yesterday's clips (UTC) for every configured broadcaster, and resume items that
-// waited for a budget or for configuration. Later stages (matching, scoring, publishing) join here as they land.
+// The daily pipeline run: ingest yesterday's clips (UTC) for every configured broadcaster, backfill GitHub, publish
+// yesterday's daily recap (and on Mondays last week's summary) once the stages had time to run, and resume items
+// that waited for a budget or for configuration.
 import type { QueueMessage } from '../../content-pipeline/index.ts';
 import { log } from '../log.ts';
 import { enqueue } from '../pipeline/enqueue.ts';
@@ -40,6 +41,15 @@ export async function runDailyPipeline(services: Services, scheduledTime: number
     await enqueue(services.jobsQueue, [{ type: 'job.run', job_id: job.job_id }]);
     jobs.push(job.job_id);
   }
+  // Recaps wait for the stages above to run: their jobs are held back in the queue.
+  const recap = (content_type: 'daily_recap' | 'weekly_summary', range: { start: string; end: string }) =>
+    services.jobs.create('recap_publish', { content_type, date_range: range }, services.clock(), services.jobTtlMs);
+  const publishJobs = [await recap('daily_recap', dateRange)];
+  if (new Date(dayStart).getUTCDay() === 1) {
+    publishJobs.push(await recap('weekly_summary', { start: new Date(dayStart - 7 * DAY_MS).toISOString(), end: new Date(dayStart).toISOString() }));
+  }
+  await enqueue(services.jobsQueue, publishJobs.map((job) => ({ type: 'job.run' as const, job_id: job.job_id })), services.config.recapPublishDelaySeconds);
+  jobs.push(...publishJobs.map((job) => job.job_id));
   const resumed = await resumeWaitingItems(services);
   log('info', 'daily_run', { date_range: dateRange, ingest_jobs: jobs, resumed_items: resumed });
 }

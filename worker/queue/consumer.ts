@@ -4,6 +4,7 @@
 import { QueueMessage } from '../../content-pipeline/index.ts';
 import { RetryLaterError, runJobMessage } from '../jobs/runner.ts';
 import '../jobs/content-generation.ts';
+import '../jobs/recap-publish.ts';
 import '../jobs/clip-ingest.ts';
 import '../jobs/github-backfill.ts';
 import { describeError, log } from '../log.ts';

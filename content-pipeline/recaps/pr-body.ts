@@ -1,0 +1,62 @@
+// The pull request a reviewer judges a recap by: what it covers, each clip with its score and the judge's reasons,
+// the matched GitHub events with confidence, warnings, and where the Pages preview appears. Untrusted text (clip
+// titles, event titles) goes inside code spans so it cannot mention anyone, link anywhere or inject HTML.
+import type { ContentItem } from '../schemas/content-item.ts';
+import type { RecapFrontmatter } from '../schemas/recap.ts';
+
+/** Text as an inline code span: backticks swapped out, one line, bounded. */
+export function codeSpan(text: string, max = 120): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/`/g, "'").trim();
+  return `\`${clean.length > max ? `${clean.slice(0, max - 1)}…` : clean || ' '}\``;
+}
+
+/** Cloudflare Pages' branch alias: lowercase, anything but [a-z0-9] becomes '-', at most 28 characters. */
+export function pagesPreviewUrl(project: string, branch: string): string {
+  const alias = branch.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 28).replace(/-+$/, '');
+  return `https://${alias}.${project}.pages.dev`;
+}
+
+export interface PrBodyInput {
+  frontmatter: RecapFrontmatter;
+  items: readonly ContentItem[];
+  path: string;
+  branch: string;
+  pagesProject: string;
+  slug: string;
+}
+
+export function pullRequestBody({ frontmatter, items, path, branch, pagesProject, slug }: PrBodyInput): string {
+  const byClip = new Map(items.map((i) => [i.clip_id, i]));
+  const s = frontmatter.github_summary;
+  const lines = [
+    `Generated **${frontmatter.content_type.replace(/_/g, ' ')}** for ${frontmatter.date_range.start.slice(0, 10)} – ${new Date(Date.parse(frontmatter.date_range.end) - 1).toISOString().slice(0, 10)}: ${frontmatter.clips.length} clip(s), ${s.commits} commit(s), ${s.pull_requests} PR(s), ${s.issues} issue(s). Mean score ${frontmatter.scores.content_score}, best GitHub match ${Math.round(frontmatter.scores.best_match_confidence * 100)}%.`,
+    '',
+    `File: \`${path}\``,
+    `Preview (Cloudflare Pages, after the build): ${pagesPreviewUrl(pagesProject, branch)}/recaps/${slug}/`,
+    '',
+    '### Clips',
+    '',
+    '| Clip | Score | Decision | Judge |',
+    '| --- | --- | --- | --- |',
+  ];
+  const warnings: string[] = [];
+  for (const clip of frontmatter.clips) {
+    const item = byClip.get(clip.id);
+    const criteria = item?.content_criteria;
+    const reasons = criteria ? [criteria.coherence.reason, criteria.correctness.reason, criteria.dev_signal.reason].map((r) => codeSpan(r, 100)).join(' ') : '';
+    lines.push(`| ${codeSpan(clip.title, 80)} ([clip](${clip.url})) | ${clip.score ?? '–'} | ${item?.content_decision ?? '–'} | ${item?.judge ?? '–'} ${reasons} |`);
+    if (item?.content_decision === 'needs_review') warnings.push(`${codeSpan(clip.title, 60)} was scored **needs_review**: check it belongs here.`);
+    if (item?.judge_fallback_reason) warnings.push(`${codeSpan(clip.title, 60)} was scored by the heuristic judge (${codeSpan(item.judge_fallback_reason, 80)}).`);
+    if (!/\/assets\/thumbnails\//.test(clip.thumbnail)) warnings.push(`${codeSpan(clip.title, 60)} has no hosted thumbnail; the post links Twitch's image.`);
+  }
+  const events = [...new Map(frontmatter.clips.flatMap((c) => c.github.map((e) => [e.id, { e, clip: c.title }] as const))).values()];
+  lines.push('', '### Matched GitHub events', '');
+  if (events.length === 0) lines.push('None.');
+  for (const { e, clip } of events.sort((a, b) => b.e.confidence - a.e.confidence)) {
+    lines.push(`- ${Math.round(e.confidence * 100)}% [${e.type}${e.number ? ` #${e.number}` : ''}${e.action ? ` ${e.action}` : ''}](${e.url}) in ${codeSpan(e.repo, 60)}: ${codeSpan(e.title, 80)} → ${codeSpan(clip, 50)} (${codeSpan(e.reason, 100)})`);
+  }
+  lines.push('', '### Warnings', '', ...(warnings.length > 0 ? warnings.map((w) => `- ${w}`) : ['None.']));
+  lines.push('', `<sub>clip-recap ${frontmatter.generator.version}; regenerating this recap updates this pull request.</sub>`);
+  return lines.join('\n').slice(0, 60_000);
+}

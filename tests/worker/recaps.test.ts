@@ -1,0 +1,75 @@
+// POST /api/recaps/publish on the local runtime: a dry run builds the recap from the stored items and contexts;
+// the daily cron schedules the daily recap (and the weekly summary on Mondays).
+import { env } from 'cloudflare:workers';
+import { createExecutionContext, createScheduledController } from 'cloudflare:test';
+import matter from 'gray-matter';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RecapFrontmatter } from '../../content-pipeline/index.ts';
+import worker from '../../worker/index.ts';
+import { CRON } from '../../worker/cron/scheduled.ts';
+import { ContentItemStore } from '../../worker/storage/content-items.ts';
+import { sampleSources } from '../support/recap-sources.ts';
+import { errorOf, signedFetch } from './support.ts';
+import { finishedJob } from './support-pipeline.ts';
+
+const MONDAY = { start: '2026-01-05T00:00:00.000Z', end: '2026-01-06T00:00:00.000Z' };
+
+beforeAll(async () => {
+  const store = new ContentItemStore(env.DB, env.BUCKET);
+  for (const { item, context, transcript } of await sampleSources()) {
+    await store.insert(item);
+    if (context) await env.BUCKET.put(`github-context/${item.clip_id}.json`, JSON.stringify(context));
+    await env.BUCKET.put(`transcripts/${item.clip_id}.json`, JSON.stringify({ clip_id: item.clip_id, language: 'en', text: transcript, segments: [], transcriber: 'fixture', created_at: item.stored_at }));
+  }
+});
+
+const publish = (body: object) => signedFetch('POST', '/api/recaps/publish', { body: JSON.stringify(body) });
+
+describe('POST /api/recaps/publish', () => {
+  it('builds the daily recap from stored items in a dry run', async () => {
+    const response = await publish({ content_type: 'daily_recap', date_range: MONDAY, dry_run: true });
+    expect(response.status).toBe(202);
+    const job = await finishedJob((await response.json<{ job_id: string }>()).job_id);
+    expect(job.status).toBe('completed');
+    const results = job.results as { outcome: string; publisher: string; path: string; branch: string; clips: string[]; files: string[]; markdown: string };
+    expect(results).toMatchObject({
+      publisher: 'dry-run',
+      path: 'site/content/recaps/2026/2026-01-05-daily-recap.md',
+      branch: 'recap/daily/2026-01-05',
+      clips: ['CursorPaginationFinallyFixed'],
+      files: ['site/content/recaps/2026/2026-01-05-daily-recap.md'],
+    });
+    const frontmatter = RecapFrontmatter.parse(matter(results.markdown).data);
+    expect(frontmatter.clips[0]!.github.map((e) => e.number ?? e.sha?.slice(0, 7))).toEqual(expect.arrayContaining([12]));
+  });
+
+  it('completes as skipped when nothing in the range is approved', async () => {
+    const response = await publish({ content_type: 'daily_recap', date_range: { start: '2026-02-01T00:00:00Z', end: '2026-02-02T00:00:00Z' }, dry_run: true });
+    const job = await finishedJob((await response.json<{ job_id: string }>()).job_id);
+    expect(job.results).toMatchObject({ outcome: 'skipped' });
+  });
+
+  it('validates the request', async () => {
+    for (const [body, field] of [
+      [{ content_type: 'topic_focus', date_range: MONDAY }, 'topic'],
+      [{ content_type: 'monthly', date_range: MONDAY }, 'content_type'],
+      [{ content_type: 'daily_recap', date_range: MONDAY, dry_run: 'yes' }, 'dry_run'],
+    ] as const) {
+      const response = await publish(body);
+      expect(response.status).toBe(400);
+      expect((await errorOf(response)).details.fields.map((f: { field: string }) => f.field)).toContain(field);
+    }
+  });
+});
+
+describe('daily cron', () => {
+  it('schedules the daily recap, and the weekly summary on Mondays', async () => {
+    const count = async () => (await env.DB.prepare("SELECT request_data FROM jobs WHERE kind = 'recap_publish'").all<{ request_data: string }>()).results.map((r) => JSON.parse(r.request_data).content_type);
+    const before = await count();
+    await worker.scheduled(createScheduledController({ cron: CRON.dailyRun, scheduledTime: Date.parse('2026-01-13T05:30:00Z') }), env, createExecutionContext());
+    expect((await count()).length - before.length).toBe(1);
+    await worker.scheduled(createScheduledController({ cron: CRON.dailyRun, scheduledTime: Date.parse('2026-01-12T05:30:00Z') }), env, createExecutionContext());
+    const after = await count();
+    expect(after.slice(before.length + 1).sort()).toEqual(['daily_recap', 'weekly_summary']);
+  });
+});

@@ -1,0 +1,97 @@
+// The `recap_publish` job: builds a recap from the range's scored items and their GitHub context, and hands it to
+// the publisher (a pull request on the blog repository, or a dry run). Re-running it updates the same branch and
+// pull request, and does nothing when the post would be identical.
+import { z } from 'zod';
+import {
+  buildRecap,
+  DateRange,
+  pullRequestBody,
+  recapLocation,
+  RecapContentType,
+  selectClips,
+  Transcript,
+  type GitHubContext,
+  type RecapSource,
+} from '../../content-pipeline/index.ts';
+import pkg from '../../package.json' with { type: 'json' };
+import { githubContextKey } from '../pipeline/enhance-stage.ts';
+import type { Services } from '../services.ts';
+import { pageContentItems } from '../storage/content-item-queries.ts';
+import { jobHandlers, PermanentJobError, type JobContext } from './runner.ts';
+
+export const RecapPublishRequest = z
+  .object({
+    content_type: RecapContentType,
+    date_range: DateRange,
+    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name').optional(),
+    topic: z.string().min(1).max(60).optional(),
+    dry_run: z.boolean().default(false),
+  })
+  .strict()
+  .refine((r) => r.content_type !== 'topic_focus' || r.topic !== undefined, { message: 'topic is required for topic_focus', path: ['topic'] });
+export type RecapPublishRequest = z.infer<typeof RecapPublishRequest>;
+
+/** Everything a recap can be made of in the range: scored items with their context and transcript text. */
+async function recapSources(request: RecapPublishRequest, services: Services): Promise<RecapSource[]> {
+  const { items } = await pageContentItems(
+    services.db,
+    { start: request.date_range.start, end: request.date_range.end, statuses: ['ready_for_content'], ...(request.repository && { repository: request.repository }) },
+    'content_score',
+    'desc',
+    1,
+    100,
+  );
+  return Promise.all(
+    items.map(async (item) => {
+      const [context, transcript] = await Promise.all([services.bucket.get(githubContextKey(item.clip_id)), services.bucket.get(`transcripts/${item.clip_id}.json`)]);
+      const parsed = transcript ? Transcript.safeParse(await transcript.json()) : null;
+      return { item, context: context ? ((await context.json()) as GitHubContext) : null, transcript: parsed?.success ? parsed.data.text : (item.transcript_summary ?? '') };
+    }),
+  );
+}
+
+export async function runRecapPublish({ request, services, progress }: JobContext) {
+  const parsed = RecapPublishRequest.safeParse(request);
+  if (!parsed.success) throw new PermanentJobError(`invalid publish request: ${parsed.error.message}`);
+  const r = parsed.data;
+  await progress('select_clips', 0, 3);
+  const selected = selectClips(await recapSources(r, services), {
+    contentType: r.content_type,
+    includeNeedsReview: services.config.includeNeedsReview,
+    ...(r.topic && { topic: r.topic }),
+  });
+  if (selected.length === 0) return { outcome: 'skipped', reason: 'no approved clips in the range', files: [] };
+
+  await progress('build_recap', 1, 3);
+  const recap = await buildRecap({
+    contentType: r.content_type,
+    dateRange: r.date_range,
+    sources: selected,
+    generatorVersion: pkg.version,
+    ...(r.topic && { topic: r.topic }),
+    ...(r.repository && { repository: r.repository }),
+  });
+  const location = recapLocation(r.content_type, r.date_range.start, r.topic);
+  const publisher = r.dry_run ? services.dryRunPublisher : await services.publisher();
+  await progress('publish', 2, 3);
+  const result = await publisher.publish({
+    branch: location.branch,
+    title: recap.frontmatter.title,
+    body: pullRequestBody({ frontmatter: recap.frontmatter, items: selected.map((s) => s.item), path: location.path, branch: location.branch, pagesProject: services.config.pagesProject, slug: location.slug }),
+    files: [{ path: location.path, content: recap.markdown }],
+    labels: services.config.recapLabels,
+    reviewers: services.config.recapReviewers,
+  });
+  if (result.pr_url && (result.outcome === 'created' || result.outcome === 'updated')) {
+    await services.notify(`Recap pull request ${result.outcome}: ${result.pr_url} (${selected.length} clips, ${location.path})`);
+  }
+  return {
+    ...result,
+    publisher: publisher.name,
+    path: location.path,
+    clips: selected.map((s) => s.item.clip_id),
+    ...(r.dry_run && { markdown: recap.markdown }),
+  };
+}
+
+jobHandlers.recap_publish = runRecapPublish;
