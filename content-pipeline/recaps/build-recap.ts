@@ -102,7 +102,7 @@ function eventLabel(e: RecapGitHubEvent): string {
   return e.type === 'release' ? 'Release' : 'New ref';
 }
 
-async function body(clips: readonly RecapClip[], frontmatter: Omit<RecapFrontmatter, 'description'>, prose: ProseWriter): Promise<{ markdown: string; intro: string }> {
+async function body(clips: readonly RecapClip[], frontmatter: Omit<RecapFrontmatter, 'description'>, prose: ProseWriter): Promise<string> {
   const intro = plainLine(await prose.intro({ frontmatter, clips }), 600);
   const nodes: RootContent[] = [paragraph(text(intro)), heading('Highlights')];
   const highlights: PhrasingContent[][] = [];
@@ -121,7 +121,7 @@ async function body(clips: readonly RecapClip[], frontmatter: Omit<RecapFrontmat
     );
   }
   const tree: Root = { type: 'root', children: nodes };
-  return { markdown: remark().stringify(tree), intro };
+  return remark().stringify(tree);
 }
 
 /** Builds and validates the post. Throws (a ZodError) rather than produce a post the site would refuse. */
@@ -154,8 +154,10 @@ export async function buildRecap(input: RecapInput, prose: ProseWriter = templat
     generated_at: generatedAt,
     generator: { name: 'clip-recap' as const, version: input.generatorVersion },
   };
-  const { markdown: bodyMarkdown, intro } = await body(clips, base, prose);
-  const frontmatter = RecapFrontmatter.parse({ ...base, description: plainLine(intro, 400) || base.title });
+  const bodyMarkdown = await body(clips, base, prose);
+  // The description (meta tags, listings) names the highlights; the intro opens the body.
+  const description = plainLine(`${clips.length === 1 ? 'Highlight' : `${clips.length} highlights`}: ${clips.map((c) => c.title).join('; ')}`, 300);
+  const frontmatter = RecapFrontmatter.parse({ ...base, description });
   const markdown = matter.stringify(bodyMarkdown, frontmatter, { lineWidth: -1, noRefs: true } as never);
   // Round trip: what the site will read back must be exactly what we validated.
   RecapFrontmatter.parse(matter(markdown).data);

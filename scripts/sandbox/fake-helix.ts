@@ -34,6 +34,17 @@ export interface HelixLogEntry {
   status: number;
 }
 
+/** A 480×270 gradient whose hues come from the clip id: distinct, deterministic, no text. */
+export function thumbnailSvg(clipId: string): Uint8Array {
+  let h = 0;
+  for (const ch of clipId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  const a = h % 360;
+  const b = (a + 60) % 360;
+  return new TextEncoder().encode(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="270" viewBox="0 0 480 270"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${a},70%,45%)"/><stop offset="1" stop-color="hsl(${b},70%,25%)"/></linearGradient></defs><rect width="480" height="270" fill="url(#g)"/><circle cx="240" cy="135" r="${40 + (h % 30)}" fill="hsl(${b},80%,70%)" opacity="0.35"/></svg>`,
+  );
+}
+
 export class FakeHelix {
   readonly options: Required<FakeHelixOptions>;
   readonly log: HelixLogEntry[] = [];
@@ -146,16 +157,16 @@ export class FakeHelix {
     return this.send(res, 404, { message: 'unknown control' }, req);
   }
 
-  /** Clip media and thumbnails, as Twitch's CDN would serve them. Thumbnails are tiny JPEG-tagged bytes. */
+  /** Clip media and thumbnails, as Twitch's CDN would serve them. Thumbnails are small SVG pictures per clip. */
   private serveAsset(kind: 'media' | 'thumbnails', clipId: string, req: IncomingMessage, res: ServerResponse) {
-    const body = kind === 'media' ? this.options.media.get(clipId) : new TextEncoder().encode(`thumbnail of ${clipId}`);
+    const body = kind === 'media' ? this.options.media.get(clipId) : thumbnailSvg(clipId);
     this.log.push({ method: req.method ?? 'GET', path: `/${kind}/${clipId}`, query: {}, status: body ? 200 : 404 });
     if (!body) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('no such clip media');
       return;
     }
-    res.writeHead(200, { 'Content-Type': kind === 'media' ? 'video/mp4' : 'image/jpeg', 'Content-Length': String(body.byteLength) });
+    res.writeHead(200, { 'Content-Type': kind === 'media' ? 'video/mp4' : 'image/svg+xml', 'Content-Length': String(body.byteLength) });
     res.end(body);
   }
 

@@ -74,10 +74,11 @@ export async function runRecapPublish({ request, services, progress }: JobContex
   const location = recapLocation(r.content_type, r.date_range.start, r.topic);
   const publisher = r.dry_run ? services.dryRunPublisher : await services.publisher();
   await progress('publish', 2, 3);
+  const body = pullRequestBody({ frontmatter: recap.frontmatter, items: selected.map((s) => s.item), path: location.path, branch: location.branch, pagesProject: services.config.pagesProject, slug: location.slug });
   const result = await publisher.publish({
     branch: location.branch,
     title: recap.frontmatter.title,
-    body: pullRequestBody({ frontmatter: recap.frontmatter, items: selected.map((s) => s.item), path: location.path, branch: location.branch, pagesProject: services.config.pagesProject, slug: location.slug }),
+    body,
     files: [{ path: location.path, content: recap.markdown }],
     labels: services.config.recapLabels,
     reviewers: services.config.recapReviewers,
@@ -90,7 +91,9 @@ export async function runRecapPublish({ request, services, progress }: JobContex
     publisher: publisher.name,
     path: location.path,
     clips: selected.map((s) => s.item.clip_id),
-    ...(r.dry_run && { markdown: recap.markdown }),
+    title: recap.frontmatter.title,
+    // A dry run hands back what would have been proposed, for another publisher (e.g. the local git one) to use.
+    ...(r.dry_run && { markdown: recap.markdown, pr_body: body }),
   };
 }
 
