@@ -19,6 +19,7 @@ describe('GET /assets/{key}', () => {
     expect(response.headers.get('Content-Type')).toBe('image/jpeg');
     expect(response.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
     expect(response.headers.get('ETag')).toMatch(/^"[0-9a-f]+"$/);
+    expect(response.headers.get('Content-Security-Policy')).toContain('sandbox');
     expect(await text(response)).toBe('JPEGDATA0123456789');
     const transcript = await get('/assets/transcripts/abc.json');
     expect(await transcript.json()).toEqual({ text: 'hello' });

@@ -38,6 +38,8 @@ export function registerAssetRoutes(app: Hono<AppBindings>): void {
       'Cache-Control': 'public, max-age=31536000, immutable',
       'Accept-Ranges': 'bytes',
       'X-Content-Type-Options': 'nosniff',
+      // Thumbnails may be SVG: opened directly they must not run script on this origin.
+      'Content-Security-Policy': "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox",
       'Content-Type': head.httpMetadata?.contentType ?? (key.endsWith('.json') ? 'application/json' : 'image/jpeg'),
     });
     const ifNoneMatch = c.req.header('If-None-Match');
