@@ -1,15 +1,28 @@
 // A small GitHub REST stand-in over real HTTP for tests and the offline demo: commits, pulls and issues listings
 // with Link-header pagination, token and GitHub App installation auth (JWTs verified with the app's public key),
-// and scriptable primary/secondary rate limits. Repositories are built from normalised GitHubEvents.
+// and scriptable primary/secondary rate limits. Repositories are built from normalised GitHubEvents; a repository
+// seeded with initRepository also answers the Git Data API (refs, blobs, trees, commits; fake-git-store.ts) and
+// the pull request writes a publisher makes (create, update, labels, reviewers, merge).
 import { createPublicKey, createVerify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GitHubEvent } from '../../content-pipeline/schemas/github-event.ts';
+import { GitError, GitStore, type Person, type TreeEntryInput } from './fake-git-store.ts';
 
 interface Commit { sha: string; message: string; login: string | null; date: string }
-interface Pull { number: number; title: string; login: string | null; branch: string | null; created_at: string; updated_at: string; merged_at: string | null; closed_at: string | null }
+interface Pull {
+  number: number; title: string; body: string | null; login: string | null; branch: string | null; base: string;
+  created_at: string; updated_at: string; merged_at: string | null; closed_at: string | null;
+  labels: string[]; reviewers: string[]; merge_commit_sha: string | null;
+}
 interface Issue { number: number; title: string; login: string | null; created_at: string; updated_at: string; closed_at: string | null }
-interface Repo { commits: Commit[]; pulls: Map<number, Pull>; issues: Map<number, Issue> }
+interface Repo { commits: Commit[]; pulls: Map<number, Pull>; issues: Map<number, Issue>; git: GitStore }
+type Reply = [status: number, body: unknown];
+/** A parsed JSON request body (the fake checks the fields it uses). */
+type Body = Record<string, any>;
+
+const SEED_AUTHOR = { name: 'Fake Seed', email: 'seed@example.invalid', date: '2026-01-01T00:00:00Z' };
+const notFound: Reply = [404, { message: 'Not Found' }];
 
 export type GitHubFault = { kind: 'primary'; resetInSeconds: number } | { kind: 'secondary'; retryAfterSeconds: number } | { kind: 'error'; status: 500 | 502 };
 
@@ -34,8 +47,25 @@ export class FakeGitHub {
 
   private repo(full: string): Repo {
     let repo = this.repos.get(full.toLowerCase());
-    if (!repo) this.repos.set(full.toLowerCase(), (repo = { commits: [], pulls: new Map(), issues: new Map() }));
+    if (!repo) this.repos.set(full.toLowerCase(), (repo = { commits: [], pulls: new Map(), issues: new Map(), git: new GitStore() }));
     return repo;
+  }
+
+  /** Seeds `fullName` with one commit holding `files` on `baseBranch`; returns the commit SHA. */
+  initRepository(fullName: string, baseBranch: string, files: Record<string, string>): string {
+    const git = this.repo(fullName).git;
+    const tree = git.writeFlatTree(new Map(Object.entries(files).map(([path, content]) => [path, { mode: '100644', sha: git.createBlob(content) }])));
+    const sha = git.createCommit({ message: 'Initial commit', tree, parents: [], author: SEED_AUTHOR });
+    git.refs.set(`heads/${baseBranch}`, sha);
+    return sha;
+  }
+
+  /** The files (path → UTF-8 text) at the head of `branch`, for assertions. */
+  files(fullName: string, branch: string): Record<string, string> {
+    const git = this.repo(fullName).git;
+    const head = git.refs.get(`heads/${branch}`);
+    if (!head) throw new Error(`${fullName} has no branch ${branch}`);
+    return Object.fromEntries([...git.flatten(git.commit(head).tree)].map(([path, { sha }]) => [path, git.blob(sha).toString('utf8')]));
   }
 
   /** Adds the history the events describe (commits, PR and issue lifecycles) to the fake repositories. */
@@ -44,7 +74,7 @@ export class FakeGitHub {
       const repo = this.repo(e.repo);
       if (e.type === 'push' && e.sha) repo.commits.push({ sha: e.sha, message: e.message ?? e.title ?? '', login: e.actor, date: e.occurred_at });
       if (e.type === 'pull_request' && e.number !== null) {
-        const pr = repo.pulls.get(e.number) ?? { number: e.number, title: e.title ?? '', login: e.actor, branch: e.branch, created_at: e.occurred_at, updated_at: e.occurred_at, merged_at: null, closed_at: null };
+        const pr: Pull = repo.pulls.get(e.number) ?? { number: e.number, title: e.title ?? '', body: null, login: e.actor, branch: e.branch, base: 'main', created_at: e.occurred_at, updated_at: e.occurred_at, merged_at: null, closed_at: null, labels: [], reviewers: [], merge_commit_sha: null };
         if (e.action === 'opened') pr.created_at = e.occurred_at;
         if (e.action === 'merged') pr.merged_at = pr.closed_at = e.occurred_at;
         if (e.action === 'closed') pr.closed_at = e.occurred_at;
@@ -78,7 +108,7 @@ export class FakeGitHub {
   }
 
   private json(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-    this.log.push({ method: req.method ?? 'GET', path: new URL(req.url ?? '/', 'http://x').pathname, status });
+    this.log.push({ method: req.method ?? 'GET', path: decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname), status });
     res.writeHead(status, { 'Content-Type': 'application/json', 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', ...headers });
     res.end(JSON.stringify(body));
   }
@@ -96,9 +126,11 @@ export class FakeGitHub {
     return String(claims.iss) === app.id && (claims.exp ?? 0) * 1000 > Date.now();
   }
 
-  private authorized(req: IncomingMessage): boolean {
+  /** Who the request authenticates as: a personal token, a GitHub App installation, or nobody. */
+  private caller(req: IncomingMessage): 'token' | 'app' | null {
     const token = /^(?:token|Bearer) (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    return token !== undefined && (token === this.options.token || this.installationTokens.has(token));
+    if (token === undefined) return null;
+    return token === this.options.token ? 'token' : this.installationTokens.has(token) ? 'app' : null;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -119,7 +151,7 @@ export class FakeGitHub {
       }
       const token = `ghs_fake_${this.installationTokens.size + 1}`;
       this.installationTokens.add(token);
-      return this.json(req, res, 201, { token, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { contents: 'read' } });
+      return this.json(req, res, 201, { token, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { contents: 'write', pull_requests: 'write', issues: 'write' } });
     }
     const fault = this.faults.shift();
     if (fault?.kind === 'primary') {
@@ -129,13 +161,29 @@ export class FakeGitHub {
       return this.json(req, res, 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': String(fault.retryAfterSeconds) });
     }
     if (fault?.kind === 'error') return this.json(req, res, fault.status, { message: 'scripted failure' });
-    if (!this.authorized(req)) return this.json(req, res, 401, { message: 'Bad credentials' });
+    const caller = this.caller(req);
+    if (!caller) return this.json(req, res, 401, { message: 'Bad credentials' });
 
-    const m = /^\/repos\/([^/]+)\/([^/]+)\/(commits|pulls|issues)$/.exec(url.pathname);
-    if (!m || req.method !== 'GET') return this.json(req, res, 404, { message: 'Not Found' });
+    const m = /^\/repos\/([^/]+)\/([^/]+)\/(.+)$/.exec(decodeURIComponent(url.pathname));
+    const repo = m && this.repos.get(`${m[1]}/${m[2]}`.toLowerCase());
+    if (!m || !repo) return this.json(req, res, ...notFound);
     const full = `${m[1]}/${m[2]}`;
-    const repo = this.repos.get(full.toLowerCase());
-    if (!repo) return this.json(req, res, 404, { message: 'Not Found' });
+    if (req.method !== 'GET' || !/^(commits|pulls|issues)$/.test(m[3]!)) {
+      let raw = '';
+      for await (const chunk of req) raw += chunk;
+      let body: Body;
+      try {
+        body = raw ? (JSON.parse(raw) as Body) : {};
+      } catch {
+        return this.json(req, res, 400, { message: 'Problems parsing JSON' });
+      }
+      try {
+        return this.json(req, res, ...this.route(req.method ?? 'GET', full, repo, m[3]!, url.searchParams, body, caller));
+      } catch (error) {
+        if (error instanceof GitError) return this.json(req, res, error.status, { message: error.message });
+        throw error;
+      }
+    }
     const items = this.list(full, repo, m[3] as 'commits' | 'pulls' | 'issues', url.searchParams);
     const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), this.options.maxPerPage ?? 100);
     const page = Number(url.searchParams.get('page') ?? 1);
@@ -160,9 +208,14 @@ export class FakeGitHub {
         .map((c) => ({ sha: c.sha, html_url: `${html}/commit/${c.sha}`, author: c.login ? { login: c.login } : null, commit: { message: c.message, author: { name: c.login, date: c.date }, committer: { date: c.date } } }));
     }
     if (kind === 'pulls') {
+      const state = q.get('state') ?? 'open';
+      const [headOwner, headBranch] = (q.get('head') ?? '').split(':');
       return [...repo.pulls.values()]
+        .filter((p) => state === 'all' || (state === 'closed') === (p.closed_at !== null))
+        .filter((p) => !q.get('head') || (headOwner?.toLowerCase() === full.split('/')[0]!.toLowerCase() && p.branch === headBranch))
+        .filter((p) => !q.get('base') || p.base === q.get('base'))
         .sort((a, b) => b.updated_at.localeCompare(a.updated_at))
-        .map((p) => ({ number: p.number, title: p.title, body: null, html_url: `${html}/pull/${p.number}`, user: p.login ? { login: p.login } : null, head: { ref: p.branch ?? 'main' }, state: p.closed_at ? 'closed' : 'open', created_at: p.created_at, updated_at: p.updated_at, merged_at: p.merged_at, closed_at: p.closed_at }));
+        .map((p) => this.pullJson(full, repo, p));
     }
     const issues = [...repo.issues.values()]
       .filter((i) => Date.parse(i.updated_at) >= since)
@@ -172,5 +225,125 @@ export class FakeGitHub {
       .filter((p) => Date.parse(p.updated_at) >= since)
       .map((p) => ({ number: p.number, title: p.title, html_url: `${html}/pull/${p.number}`, user: p.login ? { login: p.login } : null, state: 'open', created_at: p.created_at, updated_at: p.updated_at, closed_at: p.closed_at, pull_request: { url: `${html}/pull/${p.number}` } }));
     return [...issues, ...pulls].sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+  }
+  private pullJson(full: string, repo: Repo, p: Pull) {
+    const [owner] = full.split('/');
+    const branch = p.branch ?? 'main';
+    return {
+      number: p.number, title: p.title, body: p.body, html_url: `https://github.com/${full}/pull/${p.number}`, user: p.login ? { login: p.login } : null,
+      head: { ref: branch, label: `${owner}:${branch}`, sha: repo.git.refs.get(`heads/${branch}`) ?? null },
+      base: { ref: p.base, sha: repo.git.refs.get(`heads/${p.base}`) ?? null },
+      state: p.closed_at ? 'closed' : 'open', merged: p.merged_at !== null, merge_commit_sha: p.merge_commit_sha,
+      created_at: p.created_at, updated_at: p.updated_at, merged_at: p.merged_at, closed_at: p.closed_at,
+      labels: p.labels.map((name) => ({ name })), requested_reviewers: p.reviewers.map((login) => ({ login })),
+    };
+  }
+
+  private commitJson(full: string, git: GitStore, sha: string) {
+    const c = git.commit(sha);
+    return {
+      sha, html_url: `https://github.com/${full}/commit/${sha}`, message: c.message, tree: { sha: c.tree }, parents: c.parents.map((p) => ({ sha: p })),
+      author: c.author, committer: c.committer, verification: { verified: c.verified, reason: c.verified ? 'valid' : 'unsigned' },
+    };
+  }
+
+  /** Git Data and pull request endpoints under /repos/{owner}/{repo}/. Throws GitError for 4xx answers. */
+  private route(method: string, full: string, repo: Repo, rest: string, q: URLSearchParams, body: Body, caller: 'token' | 'app'): Reply {
+    const git = repo.git;
+    const now = new Date().toISOString();
+    // Who GitHub records when the request names no author: the token's user, or the App's bot (commits then verified).
+    const identity: Person = caller === 'app' ? { name: 'clip-recap[bot]', email: 'clip-recap[bot]@users.noreply.github.com', date: now } : { name: 'fake-user', email: 'fake-user@users.noreply.github.com', date: now };
+    const refJson = (ref: string) => ({ ref: `refs/${ref}`, object: { type: 'commit', sha: git.refs.get(ref) } });
+    const r = (pattern: string, verb: string) => (method === verb ? new RegExp(`^${pattern}$`).exec(rest) : null);
+    let m: RegExpExecArray | null;
+
+    if ((m = r('git/ref/(.+)', 'GET'))) return git.refs.has(m[1]!) ? [200, refJson(m[1]!)] : notFound;
+    if (r('git/refs', 'POST')) {
+      if (typeof body.ref !== 'string' || !body.ref.startsWith('refs/') || body.ref.split('/').length < 3) throw new GitError('Reference name must start with refs/ and have at least two slashes');
+      git.createRef(body.ref.slice('refs/'.length), String(body.sha));
+      return [201, refJson(body.ref.slice('refs/'.length))];
+    }
+    if ((m = r('git/refs/(.+)', 'PATCH'))) {
+      git.updateRef(m[1]!, String(body.sha), body.force === true);
+      return [200, refJson(m[1]!)];
+    }
+    if (r('git/blobs', 'POST')) {
+      if (typeof body.content !== 'string') throw new GitError('content is required');
+      const sha = git.createBlob(body.content, body.encoding ?? 'utf-8');
+      return [201, { sha, url: `/repos/${full}/git/blobs/${sha}` }];
+    }
+    if ((m = r('git/blobs/([0-9a-f]{40})', 'GET'))) {
+      const data = git.blob(m[1]!);
+      return [200, { sha: m[1], size: data.length, encoding: 'base64', content: data.toString('base64') }];
+    }
+    if (r('git/trees', 'POST')) {
+      if (!Array.isArray(body.tree)) throw new GitError('tree is required');
+      const sha = git.createTree(body.base_tree, body.tree as TreeEntryInput[]);
+      return [201, { sha, tree: git.listTree(sha, false), truncated: false }];
+    }
+    if ((m = r('git/trees/([0-9a-f]{40})', 'GET'))) {
+      const sha = git.treeOf(m[1]!);
+      return [200, { sha, tree: git.listTree(sha, q.has('recursive')), truncated: false }];
+    }
+    if (r('git/commits', 'POST')) {
+      const person = (p: Body | undefined) => (p ? { name: String(p.name), email: String(p.email), date: p.date ?? now } : undefined);
+      const author = person(body.author) ?? identity;
+      const sha = git.createCommit({ message: String(body.message), tree: String(body.tree), parents: (body.parents ?? []) as string[], author, committer: person(body.committer) ?? (body.author ? author : identity), verified: caller === 'app' && !body.author && !body.committer });
+      return [201, this.commitJson(full, git, sha)];
+    }
+    if ((m = r('git/commits/([0-9a-f]{40})', 'GET'))) return [200, this.commitJson(full, git, m[1]!)];
+
+    const pull = (n: string | undefined) => {
+      const pr = repo.pulls.get(Number(n));
+      if (!pr) throw new GitError('Not Found', 404);
+      return pr;
+    };
+    if (r('pulls', 'POST')) {
+      const head = String(body.head ?? '').replace(/^[^:]+:/, '');
+      const base = String(body.base ?? '');
+      if (!body.title || !git.refs.has(`heads/${head}`) || !git.refs.has(`heads/${base}`)) throw new GitError('Validation Failed: title, head and base must exist');
+      if ([...repo.pulls.values()].some((p) => p.branch === head && p.base === base && !p.closed_at)) throw new GitError(`A pull request already exists for ${full.split('/')[0]}:${head}.`);
+      const number = Math.max(0, ...repo.pulls.keys(), ...repo.issues.keys()) + 1;
+      const pr: Pull = { number, title: String(body.title), body: body.body ?? null, login: identity.name, branch: head, base, created_at: now, updated_at: now, merged_at: null, closed_at: null, labels: [], reviewers: [], merge_commit_sha: null };
+      repo.pulls.set(number, pr);
+      return [201, this.pullJson(full, repo, pr)];
+    }
+    if ((m = r('pulls/(\\d+)', 'GET'))) return [200, this.pullJson(full, repo, pull(m[1]))];
+    if ((m = r('pulls/(\\d+)', 'PATCH'))) {
+      const pr = pull(m[1]);
+      if (typeof body.title === 'string') pr.title = body.title;
+      if (typeof body.body === 'string') pr.body = body.body;
+      if (typeof body.base === 'string') pr.base = body.base;
+      if (body.state === 'closed' && !pr.closed_at) pr.closed_at = now;
+      if (body.state === 'open' && !pr.merged_at) pr.closed_at = null;
+      pr.updated_at = now;
+      return [200, this.pullJson(full, repo, pr)];
+    }
+    if ((m = r('issues/(\\d+)/labels', 'POST'))) {
+      const pr = pull(m[1]);
+      pr.labels = [...new Set([...pr.labels, ...((body.labels ?? []) as string[])])];
+      return [200, pr.labels.map((name) => ({ name }))];
+    }
+    if ((m = r('pulls/(\\d+)/requested_reviewers', 'POST'))) {
+      const pr = pull(m[1]);
+      pr.reviewers = [...new Set([...pr.reviewers, ...((body.reviewers ?? []) as string[])])];
+      return [201, this.pullJson(full, repo, pr)];
+    }
+    if ((m = r('pulls/(\\d+)/merge', 'PUT'))) {
+      const pr = pull(m[1]);
+      const head = git.refs.get(`heads/${pr.branch}`);
+      const base = git.refs.get(`heads/${pr.base}`);
+      if (pr.closed_at || !head || !base) return [405, { message: 'Pull Request is not mergeable' }];
+      if (body.sha && body.sha !== head) return [409, { message: 'Head branch was modified. Review and try the merge again.' }];
+      if ((body.merge_method ?? 'merge') !== 'merge') throw new GitError('the fake only does merge commits');
+      const tree = git.isAncestor(base, head) ? git.commit(head).tree : git.mergeTree(base, head);
+      if (!tree) return [405, { message: 'Pull Request is not mergeable' }];
+      const message = `${body.commit_title ?? `Merge pull request #${pr.number} from ${full.split('/')[0]}/${pr.branch}`}\n\n${body.commit_message ?? pr.title}`;
+      const sha = git.createCommit({ message, tree, parents: [base, head], author: identity, verified: caller === 'app' });
+      git.updateRef(`heads/${pr.base}`, sha, false);
+      Object.assign(pr, { merged_at: now, closed_at: now, updated_at: now, merge_commit_sha: sha });
+      return [200, { sha, merged: true, message: 'Pull Request successfully merged' }];
+    }
+    return notFound;
   }
 }

@@ -1,0 +1,122 @@
+// The GitHub pull request publisher: all recap files in one commit built with the Git Data API (blob → tree →
+// commit → ref) on one fixed branch per recap, and one pull request per branch. A re-run with the same content
+// writes nothing; with new content it moves the same branch and updates the same open PR. Runs in Node and workerd.
+import { type Octokit, RequestError } from 'octokit';
+import { gitBlobSha } from './git-blob.ts';
+import { CONTENT_ROOT, type Publisher, type PublishRequest, type PublishResult } from './types.ts';
+import { validatePublishRequest } from './validate.ts';
+
+export interface GitHubPublisherOptions {
+  /** `owner/name` of the repository holding the site. */
+  repo: string;
+  /** The branch pull requests target, e.g. `main`. */
+  baseBranch: string;
+  contentRoot?: string;
+  /** Added to every new pull request (with the request's own). */
+  labels?: string[];
+  /** Requested on every new pull request (with the request's own). */
+  reviewers?: string[];
+  /** Commit author. Omit with a GitHub App installation token so the commits show as verified. */
+  author?: { name: string; email: string };
+}
+
+const FILE_MODE = '100644' as const;
+const union = (...lists: Array<string[] | undefined>) => [...new Set(lists.flatMap((list) => list ?? []))];
+
+export class GitHubPublisher implements Publisher {
+  readonly name = 'github';
+  private readonly octokit: Octokit;
+  private readonly options: GitHubPublisherOptions;
+  private readonly owner: string;
+  private readonly repo: string;
+
+  constructor(octokit: Octokit, options: GitHubPublisherOptions) {
+    const match = /^([\w.-]+)\/([\w.-]+)$/.exec(options.repo);
+    if (!match) throw new Error(`GitHubPublisher: repo must be "owner/name", got ${JSON.stringify(options.repo)}`);
+    this.octokit = octokit;
+    this.options = options;
+    this.owner = match[1]!;
+    this.repo = match[2]!;
+  }
+
+  async publish(request: PublishRequest): Promise<PublishResult> {
+    const { baseBranch } = this.options;
+    const files = validatePublishRequest(request, baseBranch, this.options.contentRoot ?? CONTENT_ROOT);
+    const git = this.octokit.rest.git;
+    const at = { owner: this.owner, repo: this.repo };
+
+    const base = await this.branchHead(baseBranch);
+    if (!base) throw new Error(`GitHubPublisher: base branch ${baseBranch} does not exist in ${this.options.repo}`);
+    const existing = await this.branchHead(request.branch);
+    const head = existing ?? base;
+
+    // No-op detection: the SHAs git would give the wanted files against the tree the branch (or the base) holds.
+    const headTree = (await git.getCommit({ ...at, commit_sha: head })).data.tree.sha;
+    const listing = (await git.getTree({ ...at, tree_sha: headTree, recursive: '1' })).data;
+    const have = new Map(listing.tree.filter((e) => e.type === 'blob' && e.path).map((e) => [e.path!, e]));
+    const changed: Array<{ path: string; content: string }> = [];
+    for (const file of request.files) {
+      const entry = have.get(file.path);
+      if (!entry || entry.mode !== FILE_MODE || entry.sha !== (await gitBlobSha(file.content))) changed.push(file);
+    }
+    if (changed.length === 0) return this.unchanged(request, existing, head, files);
+
+    // One blob per changed file (one at a time: GitHub asks for serial writes), then one tree and one commit.
+    const entries = [];
+    for (const file of changed) {
+      const blob = await git.createBlob({ ...at, content: file.content, encoding: 'utf-8' });
+      entries.push({ path: file.path, mode: FILE_MODE, type: 'blob' as const, sha: blob.data.sha });
+    }
+    const tree = (await git.createTree({ ...at, base_tree: headTree, tree: entries })).data.sha;
+    // A truncated listing can hide an identical file; an identical tree still means there is nothing to commit.
+    if (tree === headTree) return this.unchanged(request, existing, head, files);
+    const author = this.options.author;
+    const commit = (await git.createCommit({ ...at, message: request.title, tree, parents: [head], ...(author ? { author } : {}) })).data.sha;
+    if (existing) await git.updateRef({ ...at, ref: `heads/${request.branch}`, sha: commit, force: false });
+    else await git.createRef({ ...at, ref: `refs/heads/${request.branch}`, sha: commit });
+
+    const open = await this.openPull(request.branch);
+    if (open) {
+      const pr = await this.octokit.rest.pulls.update({ ...at, pull_number: open.number, title: request.title, body: request.body });
+      return { outcome: 'updated', branch: request.branch, commit_sha: commit, pr_number: pr.data.number, pr_url: pr.data.html_url, files };
+    }
+    const pr = await this.createPull(request);
+    const labels = union(this.options.labels, request.labels);
+    if (labels.length) await this.octokit.rest.issues.addLabels({ ...at, issue_number: pr.number, labels });
+    const reviewers = union(this.options.reviewers, request.reviewers);
+    if (reviewers.length) await this.octokit.rest.pulls.requestReviewers({ ...at, pull_number: pr.number, reviewers });
+    return { outcome: 'created', branch: request.branch, commit_sha: commit, pr_number: pr.number, pr_url: pr.html_url, files };
+  }
+
+  /** The commit a branch points at, or null when it does not exist. */
+  private async branchHead(branch: string): Promise<string | null> {
+    try {
+      return (await this.octokit.rest.git.getRef({ owner: this.owner, repo: this.repo, ref: `heads/${branch}` })).data.object.sha;
+    } catch (error) {
+      if (error instanceof RequestError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  private async openPull(branch: string): Promise<{ number: number; html_url: string } | undefined> {
+    const { data } = await this.octokit.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, base: this.options.baseBranch, state: 'open', per_page: 1 });
+    return data[0];
+  }
+
+  private async createPull(request: PublishRequest): Promise<{ number: number; html_url: string }> {
+    const at = { owner: this.owner, repo: this.repo };
+    try {
+      return (await this.octokit.rest.pulls.create({ ...at, head: request.branch, base: this.options.baseBranch, title: request.title, body: request.body })).data;
+    } catch (error) {
+      // Another run opened it between our lookup and now: that PR already shows the new commit.
+      const open = error instanceof RequestError && error.status === 422 ? await this.openPull(request.branch) : undefined;
+      if (!open) throw error;
+      return open;
+    }
+  }
+
+  private async unchanged(request: PublishRequest, existing: string | null, head: string, files: string[]): Promise<PublishResult> {
+    const open = existing ? await this.openPull(request.branch) : undefined;
+    return { outcome: 'unchanged', branch: request.branch, commit_sha: head, files, ...(open ? { pr_number: open.number, pr_url: open.html_url } : {}) };
+  }
+}
