@@ -41,6 +41,8 @@ export default defineConfig({
                   GITHUB_TOKEN: 'github_pat_worker_tests',
                   GITHUB_WEBHOOK_SECRET: 'webhook-secret-for-tests',
                   GITHUB_REPOS: 'streamdev/clip-recap,streamdev/payments-api',
+                  BLOG_REPO: 'streamdev/blog',
+                  RECAP_LABELS: 'recap',
                   DISCORD_WEBHOOK_URL: `${discordBase}/api/webhooks/1/fake-token`,
                   DISCORD_CLEANUP_THRESHOLD: '1',
                 },

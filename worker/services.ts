@@ -14,6 +14,7 @@ import {
   WorkersAiJudge,
   DiscordNotifier,
   DryRunPublisher,
+  GitHubPublisher,
   type Publisher,
   silentNotifier,
   type Notifier,
@@ -132,9 +133,13 @@ function githubClientFactory(env: AppEnv): (() => Promise<Octokit>) | null {
   return () => createGitHubClient(auth, { baseUrl: env.GITHUB_API_URL, log: (event, fields) => log('warn', event, fields) });
 }
 
+/** A pull request on BLOG_REPO when it and GitHub auth are configured; otherwise every publish is a dry run. */
 function publisherFactory(env: AppEnv): () => Promise<Publisher> {
-  // The GitHub pull request publisher is wired here once content-pipeline/publish/github.ts lands.
-  return async () => new DryRunPublisher();
+  const github = githubClientFactory(env);
+  if (!env.BLOG_REPO || !github) return async () => new DryRunPublisher();
+  const repo = env.BLOG_REPO;
+  return async () =>
+    new GitHubPublisher(await github(), { repo, baseBranch: env.BLOG_BASE_BRANCH, labels: env.RECAP_LABELS, reviewers: env.RECAP_REVIEWERS });
 }
 
 function pickTranscriber(env: AppEnv, http: HttpDeps): Transcriber {

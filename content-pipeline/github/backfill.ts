@@ -13,6 +13,11 @@ export interface GitHubClientOptions {
   maxRateLimitWaitSeconds?: number;
   fetch?: typeof fetch;
   log?: (event: string, fields: Record<string, unknown>) => void;
+  /**
+   * false turns octokit's throttling off, pacing (1 s between writes, 3 s around PR creation) and rate-limit retries
+   * alike: only for tests against a local fake that scripts no rate limits.
+   */
+  throttle?: boolean;
 }
 
 export async function createGitHubClient(auth: GitHubAuth, options: GitHubClientOptions): Promise<Octokit> {
@@ -25,7 +30,11 @@ export async function createGitHubClient(auth: GitHubAuth, options: GitHubClient
   const ClientOctokit = Octokit.defaults({
     baseUrl: options.baseUrl.replace(/\/$/, ''),
     request: { fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init)) },
-    throttle: { onRateLimit: retryWithin('primary'), onSecondaryRateLimit: retryWithin('secondary') },
+    throttle: {
+      onRateLimit: retryWithin('primary'),
+      onSecondaryRateLimit: retryWithin('secondary'),
+      ...(options.throttle === false && { enabled: false }),
+    },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
   if (auth.kind === 'token') return new ClientOctokit({ auth: auth.token });

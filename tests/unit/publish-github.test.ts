@@ -36,7 +36,7 @@ function seed(files: Record<string, string> = SEED) {
   const base = github.initRepository(repo, 'main', files);
   return { repo, base, git: github.repos.get(repo)!.git, pulls: () => [...github.repos.get(repo)!.pulls.values()] };
 }
-const tokenClient = () => createGitHubClient({ kind: 'token', token: TOKEN }, { baseUrl: github.baseUrl, maxRateLimitWaitSeconds: 5 });
+const tokenClient = () => createGitHubClient({ kind: 'token', token: TOKEN }, { baseUrl: github.baseUrl, maxRateLimitWaitSeconds: 5, throttle: false });
 const publisher = async (repo: string, options: Partial<GitHubPublisherOptions> = {}) =>
   new GitHubPublisher(await tokenClient(), { repo, baseBranch: 'main', author: AUTHOR, ...options });
 const request = (content: string, extra: Partial<PublishRequest> = {}): PublishRequest => ({
@@ -142,7 +142,7 @@ describe('GitHubPublisher', () => {
     const { repo, base, git } = seed();
     const octokit = await createGitHubClient(
       { kind: 'app', appId: APP.id, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), installationId: APP.installationId },
-      { baseUrl: github.baseUrl },
+      { baseUrl: github.baseUrl, throttle: false },
     );
     const p = new GitHubPublisher(octokit, { repo, baseBranch: 'main' }); // no author: the App's commits are verified
     const week = 'site/content/recaps/2026/2026-01-11-weekly-summary.md';

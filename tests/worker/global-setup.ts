@@ -21,6 +21,7 @@ export default async function setup(project: TestProject) {
   helix.options.clips.push(...ingestClips(base));
   project.provide('helixBase', base);
   const github = new FakeGitHub({ token: 'github_pat_worker_tests', maxPerPage: 5 }).addEvents(GITHUB_EVENTS);
+  github.initRepository('streamdev/blog', 'main', { 'README.md': '# The blog\n' });
   project.provide('githubBase', await github.start());
   const discord = new FakeDiscord();
   project.provide('discordBase', await discord.start());

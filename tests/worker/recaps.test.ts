@@ -62,6 +62,26 @@ describe('POST /api/recaps/publish', () => {
   });
 });
 
+describe('pull requests on the blog repository', () => {
+  it('opens one PR with the recap, and a re-run changes nothing', async () => {
+    const first = await finishedJob((await (await publish({ content_type: 'daily_recap', date_range: MONDAY })).json<{ job_id: string }>()).job_id);
+    expect(first.status).toBe('completed');
+    expect(first.results).toMatchObject({
+      publisher: 'github',
+      outcome: 'created',
+      branch: 'recap/daily/2026-01-05',
+      pr_number: expect.any(Number),
+      pr_url: expect.stringMatching(/\/streamdev\/blog\/pull\/\d+$/),
+      files: ['site/content/recaps/2026/2026-01-05-daily-recap.md'],
+    });
+    const again = await finishedJob((await (await publish({ content_type: 'daily_recap', date_range: MONDAY })).json<{ job_id: string }>()).job_id);
+    expect(again.results).toMatchObject({ outcome: 'unchanged', pr_number: (first.results as { pr_number: number }).pr_number });
+    const discord = (env as unknown as { DISCORD_WEBHOOK_URL: string }).DISCORD_WEBHOOK_URL.replace(/\/api\/webhooks\/.*$/, '');
+    const { messages } = await (await fetch(`${discord}/__control/messages`)).json<{ messages: Array<{ content: string }> }>();
+    expect(messages.filter((m) => m.content.startsWith('Recap pull request created'))).toHaveLength(1);
+  }, 60_000);
+});
+
 describe('daily cron', () => {
   it('schedules the daily recap, and the weekly summary on Mondays', async () => {
     const count = async () => (await env.DB.prepare("SELECT request_data FROM jobs WHERE kind = 'recap_publish'").all<{ request_data: string }>()).results.map((r) => JSON.parse(r.request_data).content_type);

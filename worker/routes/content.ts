@@ -29,9 +29,10 @@ export function registerContentRoutes(app: Hono<AppBindings>): void {
       const body = ContentGenerationResponse.parse({ job_id: job.job_id, job_status: job.status, status_url: statusUrl(c, job.job_id), expires_at: job.expires_at, ...preview });
       return c.json(body, 202);
     }
-    const { rows_read: _rows, ...results } = await generateContent(request, services);
+    const { rows_read: rowsRead, ...results } = await generateContent(request, services);
     const job = await services.jobs.create('content_generation', request, now, services.jobTtlMs, 'completed', results);
     const body = ContentGenerationResponse.parse({ job_id: job.job_id, job_status: job.status, status_url: statusUrl(c, job.job_id), expires_at: job.expires_at, ...results });
-    return c.json(body, 200);
+    // What the index lookup cost, for operators and the benchmark (D1 bills and limits by rows read).
+    return c.json(body, 200, { 'X-D1-Rows-Read': `page=${rowsRead.page}, count=${rowsRead.count}` });
   });
 }
