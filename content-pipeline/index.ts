@@ -44,3 +44,4 @@ export * from './recaps/pr-body.ts';
 export * from './publish/git-blob.ts';
 export * from './publish/validate.ts';
 export * from './publish/github.ts';
+export * from './recaps/ai-prose.ts';

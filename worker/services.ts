@@ -90,6 +90,8 @@ export interface Services {
   dryRunPublisher: Publisher;
   /** Sends a Discord message; never throws (failures are logged). */
   notify: (message: string) => Promise<void>;
+  /** Workers AI text generation when the AI binding is present (production), for recap prose. */
+  aiText: TextModelRunner | null;
   /** The Workers AI judge when the AI binding is present (production), else null: the heuristic judge scores. */
   aiJudge: Judge | null;
   /** Null when GITHUB_WEBHOOK_SECRET is not set. */
@@ -217,6 +219,7 @@ export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Se
     githubEvents: new GitHubEventStore(env.DB),
     notify: safeNotify(env.DISCORD_WEBHOOK_URL ? new DiscordNotifier(env.DISCORD_WEBHOOK_URL, http) : silentNotifier),
     aiJudge: env.AI && env.JUDGE !== 'heuristic' ? new WorkersAiJudge(env.AI.run.bind(env.AI) as unknown as TextModelRunner) : null,
+    aiText: env.AI ? (env.AI.run.bind(env.AI) as unknown as TextModelRunner) : null,
     githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET ?? null,
     github: githubClientFactory(env),
     publisher: publisherFactory(env),

@@ -9,7 +9,9 @@ import {
   recapLocation,
   RecapContentType,
   selectClips,
+  templateProse,
   Transcript,
+  WorkersAiProse,
   type GitHubContext,
   type RecapSource,
 } from '../../content-pipeline/index.ts';
@@ -63,6 +65,10 @@ export async function runRecapPublish({ request, services, progress }: JobContex
   if (selected.length === 0) return { outcome: 'skipped', reason: 'no approved clips in the range', files: [] };
 
   await progress('build_recap', 1, 3);
+  // Prose from Workers AI when bound and within the day's AI budget (each call counts as 10 s of it).
+  const prose = services.aiText
+    ? new WorkersAiProse(services.aiText, () => services.budgets.reserve('ai_audio_seconds', 10, services.config.aiDailyAudioSeconds, services.clock()))
+    : templateProse;
   const recap = await buildRecap({
     contentType: r.content_type,
     dateRange: r.date_range,
@@ -70,7 +76,7 @@ export async function runRecapPublish({ request, services, progress }: JobContex
     generatorVersion: pkg.version,
     ...(r.topic && { topic: r.topic }),
     ...(r.repository && { repository: r.repository }),
-  });
+  }, prose);
   const location = recapLocation(r.content_type, r.date_range.start, r.topic);
   const publisher = r.dry_run ? services.dryRunPublisher : await services.publisher();
   await progress('publish', 2, 3);
@@ -92,6 +98,8 @@ export async function runRecapPublish({ request, services, progress }: JobContex
     path: location.path,
     clips: selected.map((s) => s.item.clip_id),
     title: recap.frontmatter.title,
+    prose: prose.name,
+    ...(prose instanceof WorkersAiProse && prose.fallbacks.length > 0 && { prose_fallbacks: prose.fallbacks }),
     // A dry run hands back what would have been proposed, for another publisher (e.g. the local git one) to use.
     ...(r.dry_run && { markdown: recap.markdown, pr_body: body }),
   };

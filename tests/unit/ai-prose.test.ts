@@ -1,0 +1,52 @@
+// Workers AI prose (scripted model runner: Workers AI has no local mode): faithful answers are used, answers with
+// links, syntax or invented numbers fall back to the template, the budget is respected, and the front matter is the
+// same whichever writer ran.
+import { describe, expect, it } from 'vitest';
+import { buildRecap, isFaithful, selectClips, templateProse, WorkersAiProse, type TextModelRunner } from '../../content-pipeline/index.ts';
+import { sampleSources } from '../support/recap-sources.ts';
+
+const MONDAY = { start: '2026-01-05T00:00:00.000Z', end: '2026-01-06T00:00:00.000Z' };
+const monday = async () => selectClips((await sampleSources()).filter((s) => s.item.clip_created_at < MONDAY.end), { contentType: 'daily_recap', includeNeedsReview: false });
+
+describe('WorkersAiProse', () => {
+  it('uses a faithful answer, and gives the same front matter as the template', async () => {
+    const run: TextModelRunner = async () => ({ response: '{"text": "Monday was all about the cursor pagination fix."}' });
+    const ai = new WorkersAiProse(run, async () => true);
+    const sources = await monday();
+    const withAi = await buildRecap({ contentType: 'daily_recap', dateRange: MONDAY, sources, generatorVersion: '0.1.0' }, ai);
+    const withTemplate = await buildRecap({ contentType: 'daily_recap', dateRange: MONDAY, sources, generatorVersion: '0.1.0' }, templateProse);
+    expect(withAi.body).toContain('Monday was all about the cursor pagination fix.');
+    expect(withAi.frontmatter).toEqual(withTemplate.frontmatter);
+    expect(ai.fallbacks).toEqual([]);
+  });
+
+  it.each([
+    ['{"text": "See https://evil.example for more."}', 'a link'],
+    ['{"text": "We shipped 47 commits today."}', 'an invented number'],
+    ['{"text": "# Heading injection"}', 'Markdown'],
+    ['{"text": "<img src=x onerror=alert(1)>"}', 'HTML'],
+    ['I refuse.', 'no JSON'],
+  ])('falls back to the template for %s (%s)', async (answer) => {
+    const ai = new WorkersAiProse(async () => ({ response: answer }), async () => true);
+    const sources = await monday();
+    const recap = await buildRecap({ contentType: 'daily_recap', dateRange: MONDAY, sources, generatorVersion: '0.1.0' }, ai);
+    const template = await buildRecap({ contentType: 'daily_recap', dateRange: MONDAY, sources, generatorVersion: '0.1.0' }, templateProse);
+    expect(recap.markdown).toBe(template.markdown);
+    expect(ai.fallbacks.length).toBeGreaterThan(0);
+  });
+
+  it('does not call the model over budget', async () => {
+    let calls = 0;
+    const ai = new WorkersAiProse(async () => (calls++, { response: '{"text": "x"}' }), async () => false);
+    await buildRecap({ contentType: 'daily_recap', dateRange: MONDAY, sources: await monday(), generatorVersion: '0.1.0' }, ai);
+    expect(calls).toBe(0);
+    expect(new Set(ai.fallbacks)).toEqual(new Set(['budget_exceeded']));
+  });
+
+  it('judges faithfulness by the facts given', () => {
+    expect(isFaithful('Two clips on 2026-01-07.', '{"clips":2,"from":"2026-01-05"}')).toBe(false);
+    expect(isFaithful('Two clips on 2026-01-05.', '{"clips":2,"from":"2026-01-05"}')).toBe(true);
+    expect(isFaithful('A day of 2 clips.', '{"clips":2}')).toBe(true);
+    expect(isFaithful('', '{}')).toBe(false);
+  });
+});
