@@ -31,21 +31,25 @@ function pagination(total: number, request: ContentGenerationRequest): Generatio
   return { total_items: total, total_pages: totalPages, current_page: request.page, per_page: request.limit, has_next: request.page < totalPages, has_prev: request.page > 1 };
 }
 
-async function summary(total: number, request: ContentGenerationRequest, services: Services): Promise<GenerationResults['summary']> {
-  const counts = await services.githubEvents.counts(new Date(request.date_range.start).toISOString(), new Date(request.date_range.end).toISOString(), request.repository);
-  return { total_clips: total, total_prs: counts.pull_requests, total_commits: counts.commits, total_issues: counts.issues };
+/** The page (or, with limit 0, only the counts) and the GitHub counts of the range, in one D1 round trip. */
+async function query(request: ContentGenerationRequest, services: Services, limit: number, also: D1PreparedStatement[] = []) {
+  const counts = services.githubEvents.countsStatement(new Date(request.date_range.start).toISOString(), new Date(request.date_range.end).toISOString(), request.repository);
+  const page = await pageContentItems(services.db, itemFilter(request), request.sort_by, request.sort_order, request.page, limit, [counts, ...also]);
+  const github = services.githubEvents.readCounts(page.extra[0]!);
+  const summary: GenerationResults['summary'] = { total_clips: page.total, total_prs: github.pull_requests, total_commits: github.commits, total_issues: github.issues };
+  return { page, summary };
 }
 
 /** The full answer: items, pagination, summary and suggestions. */
 export async function generateContent(request: ContentGenerationRequest, services: Services): Promise<GenerationResults & { rows_read: { page: number; count: number } }> {
-  const page = await pageContentItems(services.db, itemFilter(request), request.sort_by, request.sort_order, request.page, request.limit);
+  const { page, summary } = await query(request, services, request.limit);
   const score = meanScore(page.items);
   const categories = suggestedCategories(page.items);
   return {
     content_items: page.items,
     date_range: request.date_range,
     pagination: pagination(page.total, request),
-    summary: await summary(page.total, request, services),
+    summary,
     ...(page.items.length > 0 && { suggested_title: suggestedTitle(request.content_type, request.date_range, page.items) }),
     ...(categories.length > 0 && { suggested_tags: categories }),
     ...(score !== undefined && { content_score: score }),
@@ -53,8 +57,15 @@ export async function generateContent(request: ContentGenerationRequest, service
   };
 }
 
-/** The cheap part an async answer carries at once: pagination and summary from counts alone. */
-export async function generationPreview(request: ContentGenerationRequest, services: Services): Promise<Pick<GenerationResults, 'date_range' | 'pagination' | 'summary'>> {
-  const page = await pageContentItems(services.db, itemFilter(request), request.sort_by, request.sort_order, request.page, 0);
-  return { date_range: request.date_range, pagination: pagination(page.total, request), summary: await summary(page.total, request, services) };
+/**
+ * The cheap part an async answer carries at once: pagination and summary from counts alone. `also` rides in the
+ * same D1 batch (the job's own insert), so the acknowledgement costs one round trip.
+ */
+export async function generationPreview(
+  request: ContentGenerationRequest,
+  services: Services,
+  also: D1PreparedStatement[] = [],
+): Promise<Pick<GenerationResults, 'date_range' | 'pagination' | 'summary'>> {
+  const { page, summary } = await query(request, services, 0, also);
+  return { date_range: request.date_range, pagination: pagination(page.total, request), summary };
 }

@@ -36,20 +36,22 @@ export type JobHandler = (context: JobContext) => Promise<unknown>;
 export const jobHandlers: Partial<Record<JobKind, JobHandler>> = {};
 
 export async function runJobMessage(message: z.infer<typeof JobRunMessage>, services: Services): Promise<void> {
-  const job = await services.jobs.get(message.job_id);
-  if (!job || job.status === 'completed' || job.status === 'failed') {
-    log('info', 'job_message_ignored', { job_id: message.job_id, reason: job ? `job is ${job.status}` : 'unknown job' });
-    return;
+  const workerId = crypto.randomUUID();
+  // The claim is the first and, on the happy path, the only read: it returns the job it took.
+  const job = await services.jobs.claim(message.job_id, workerId, services.clock(), JOB_LEASE_MS);
+  if (!job) {
+    const current = await services.jobs.get(message.job_id);
+    if (!current || current.status === 'completed' || current.status === 'failed') {
+      log('info', 'job_message_ignored', { job_id: message.job_id, reason: current ? `job is ${current.status}` : 'unknown job' });
+      return;
+    }
+    // Another worker holds a live lease: if it died, this delivery comes back after the lease and takes over.
+    throw new RetryLaterError(`job ${message.job_id} is held by another worker`, Math.ceil(JOB_LEASE_MS / 1000) + 1);
   }
   const handler = jobHandlers[job.kind];
   if (!handler) {
     await services.jobs.fail(job.job_id, `no handler for job kind ${job.kind}`, services.clock());
     return;
-  }
-  const workerId = crypto.randomUUID();
-  if (!(await services.jobs.claim(job.job_id, workerId, services.clock(), JOB_LEASE_MS))) {
-    // Another worker holds a live lease: if it died, this delivery comes back after the lease and takes over.
-    throw new RetryLaterError(`job ${job.job_id} is held by another worker`, Math.ceil(JOB_LEASE_MS / 1000) + 1);
   }
   const context: JobContext = {
     job,

@@ -23,8 +23,8 @@ export function registerContentRoutes(app: Hono<AppBindings>): void {
     }
     const now = services.clock();
     if (request.mode === 'async') {
-      const preview = await generationPreview(request, services);
-      const job = await services.jobs.create('content_generation', request, now, services.jobTtlMs);
+      const { job, statement } = services.jobs.prepareCreate('content_generation', request, now, services.jobTtlMs);
+      const preview = await generationPreview(request, services, [statement]);
       await enqueue(services.jobsQueue, [{ type: 'job.run', job_id: job.job_id }]);
       const body = ContentGenerationResponse.parse({ job_id: job.job_id, job_status: job.status, status_url: statusUrl(c, job.job_id), expires_at: job.expires_at, ...preview });
       return c.json(body, 202);

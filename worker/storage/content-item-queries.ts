@@ -147,9 +147,14 @@ export interface OffsetPage {
   items: ContentItem[];
   total: number;
   rows_read: { page: number; count: number };
+  /** Results of the extra statements, in order. */
+  extra: D1Result[];
 }
 
-/** One page by offset (the generation API's page/limit) and the total, in one D1 batch. */
+/**
+ * One page by offset (the generation API's page/limit) and the total, plus any `extra` statements, in one D1 batch
+ * (one round trip). `limit` 0 skips the page and only counts.
+ */
 export async function pageContentItems(
   db: D1Database,
   filter: ItemFilter,
@@ -157,21 +162,25 @@ export async function pageContentItems(
   sortOrder: 'asc' | 'desc',
   page: number,
   limit: number,
+  extra: D1PreparedStatement[] = [],
 ): Promise<OffsetPage> {
   const { where, params } = buildWhere(filter);
   const sort = SORT_COLUMNS[sortBy];
   const direction = sortOrder === 'desc' ? 'DESC' : 'ASC';
-  const [rows, count] = await db.batch([
-    db
-      .prepare(`SELECT item_json FROM content_items WHERE ${where} ORDER BY ${sort} ${direction}, content_item_id ${direction} LIMIT ? OFFSET ?`)
-      .bind(...params, limit, (page - 1) * limit),
-    // The date range is the selective predicate: counting through its index reads the range once, where the
-    // planner may otherwise walk a filter column's index across the whole table.
-    db.prepare(`SELECT COUNT(*) AS n FROM content_items INDEXED BY content_items_created WHERE ${where}`).bind(...params),
-  ]);
+  // The date range is the selective predicate: counting through its index reads the range once, where the
+  // planner may otherwise walk a filter column's index across the whole table.
+  const count = db.prepare(`SELECT COUNT(*) AS n FROM content_items INDEXED BY content_items_created WHERE ${where}`).bind(...params);
+  const pageStatement =
+    limit > 0
+      ? db.prepare(`SELECT item_json FROM content_items WHERE ${where} ORDER BY ${sort} ${direction}, content_item_id ${direction} LIMIT ? OFFSET ?`).bind(...params, limit, (page - 1) * limit)
+      : null;
+  const results = await db.batch([count, ...(pageStatement ? [pageStatement] : []), ...extra]);
+  const counted = results[0]!;
+  const rows = pageStatement ? results[1]! : null;
   return {
-    items: (rows!.results as Array<{ item_json: string }>).map((r) => JSON.parse(r.item_json) as ContentItem),
-    total: (count!.results[0] as { n: number }).n,
-    rows_read: { page: rows!.meta.rows_read, count: count!.meta.rows_read },
+    items: rows ? (rows.results as Array<{ item_json: string }>).map((r) => JSON.parse(r.item_json) as ContentItem) : [],
+    total: (counted.results[0] as { n: number }).n,
+    rows_read: { page: rows?.meta.rows_read ?? 0, count: counted.meta.rows_read },
+    extra: results.slice(pageStatement ? 2 : 1),
   };
 }

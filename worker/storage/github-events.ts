@@ -44,20 +44,30 @@ export class GitHubEventStore {
     return results.map((r) => GitHubEvent.parse(JSON.parse(r.event_json)));
   }
 
-  /** Commits, PRs opened or merged, and issues opened in [fromIso, toIso), for one repository or all. */
-  async counts(fromIso: string, toIso: string, repo?: string): Promise<EventCounts> {
+  /**
+   * Commits, PRs opened or merged, and issues opened in [fromIso, toIso), for one repository or all, as a statement
+   * callers can put in their own D1 batch; read its result with `readCounts`.
+   */
+  countsStatement(fromIso: string, toIso: string, repo?: string): D1PreparedStatement {
     const repoFilter = repo ? ' AND repo = ?3' : '';
-    const { results } = await this.db
+    return this.db
       .prepare(
         `SELECT type, COUNT(*) AS n FROM github_events
          WHERE occurred_at >= ?1 AND occurred_at < ?2${repoFilter}
            AND (type = 'push' OR (type = 'pull_request' AND action IN ('opened', 'merged')) OR (type = 'issues' AND action = 'opened'))
          GROUP BY type`,
       )
-      .bind(fromIso, toIso, ...(repo ? [repo] : []))
-      .all<{ type: string; n: number }>();
-    const count = (type: string) => results.find((r) => r.type === type)?.n ?? 0;
+      .bind(fromIso, toIso, ...(repo ? [repo] : []));
+  }
+
+  readCounts(result: D1Result): EventCounts {
+    const rows = result.results as Array<{ type: string; n: number }>;
+    const count = (type: string) => rows.find((r) => r.type === type)?.n ?? 0;
     return { commits: count('push'), pull_requests: count('pull_request'), issues: count('issues') };
+  }
+
+  async counts(fromIso: string, toIso: string, repo?: string): Promise<EventCounts> {
+    return this.readCounts(await this.countsStatement(fromIso, toIso, repo).all());
   }
 
   async deliverySeen(deliveryId: string): Promise<boolean> {

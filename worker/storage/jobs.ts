@@ -81,27 +81,39 @@ export class JobStore {
     return object ? { ...job, results: await object.text() } : job;
   }
 
-  /** A new queued job; its id is a ULID of `nowMs`. */
-  async create(kind: JobKind, request: unknown, nowMs: number, ttlMs: number, status: 'queued' | 'completed' = 'queued', results?: unknown): Promise<JobState> {
+  /** A new job record and the statement that stores it (for callers that batch it with other work). */
+  prepareCreate(kind: JobKind, request: unknown, nowMs: number, ttlMs: number): { job: JobState; statement: D1PreparedStatement } {
     const job: JobState = {
       job_id: ulid(nowMs),
       kind,
-      status,
+      status: 'queued',
       created_at: iso(nowMs),
       updated_at: iso(nowMs),
       expires_at: iso(nowMs + ttlMs),
       request_data: JSON.stringify(request),
-      ...(results !== undefined && { completed_at: iso(nowMs), started_at: iso(nowMs) }),
     };
-    if (results !== undefined) job.results = await this.storableResults(job.job_id, results);
+    const statement = this.db
+      .prepare(`INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data) VALUES (?1, ?2, 'queued', ?3, ?3, ?4, ?5)`)
+      .bind(job.job_id, kind, job.created_at, job.expires_at, job.request_data);
+    return { job, statement };
+  }
+
+  /** A new job, queued, or completed at once with its results (a sync call that is still recorded). */
+  async create(kind: JobKind, request: unknown, nowMs: number, ttlMs: number, status: 'queued' | 'completed' = 'queued', results?: unknown): Promise<JobState> {
+    const { job, statement } = this.prepareCreate(kind, request, nowMs, ttlMs);
+    if (status === 'queued') {
+      await statement.run();
+      return job;
+    }
+    const done: JobState = { ...job, status, started_at: job.created_at, completed_at: job.created_at, results: await this.storableResults(job.job_id, results) };
     await this.db
       .prepare(
         `INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data, results, started_at, completed_at)
-         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?8)`,
+         VALUES (?1, ?2, 'completed', ?3, ?3, ?4, ?5, ?6, ?3, ?3)`,
       )
-      .bind(job.job_id, kind, status, job.created_at, job.expires_at, job.request_data, job.results ?? null, job.completed_at ?? null)
+      .bind(done.job_id, kind, done.created_at, done.expires_at, done.request_data, done.results!)
       .run();
-    return job;
+    return done;
   }
 
   async get(jobId: string): Promise<JobState | null> {
@@ -110,19 +122,20 @@ export class JobStore {
   }
 
   /**
-   * Takes a queued job (or one whose previous worker's lease ran out) for `workerId`. False when the job is
-   * finished, unknown, or held by a live worker: the caller then leaves it alone.
+   * Takes a queued job (or one whose previous worker's lease ran out) for `workerId` and returns it; null when the
+   * job is finished, unknown, or held by a live worker.
    */
-  async claim(jobId: string, workerId: string, nowMs: number, leaseMs: number): Promise<boolean> {
-    const result = await this.db
+  async claim(jobId: string, workerId: string, nowMs: number, leaseMs: number): Promise<JobState | null> {
+    const row = await this.db
       .prepare(
         `UPDATE jobs SET status = 'processing', worker_id = ?2, started_at = COALESCE(started_at, ?3), updated_at = ?3,
            lease_expires_at = ?4
-         WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND lease_expires_at < ?3))`,
+         WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND lease_expires_at < ?3))
+         RETURNING *`,
       )
       .bind(jobId, workerId, iso(nowMs), iso(nowMs + leaseMs))
-      .run();
-    return result.meta.changes === 1;
+      .first<JobRow>();
+    return row ? jobFromRow(row) : null;
   }
 
   /** Records progress and extends the lease of a job this worker holds. */
