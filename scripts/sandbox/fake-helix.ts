@@ -21,6 +21,8 @@ export interface FakeHelixOptions {
   resultCap?: number;
   /** Token lifetime handed out, seconds. */
   tokenTtlSeconds?: number;
+  /** A user access token with the editor scope, accepted by /helix/clips/downloads (app tokens are not). */
+  userToken?: string;
   /** Largest page served, whatever `first` asks (Helix: 100); smaller values force pagination in small tests. */
   maxPageSize?: number;
   /** Clip MP4 bodies by clip id, served at /media/{clip_id}.mp4 (absent ids answer 404). */
@@ -65,6 +67,7 @@ export class FakeHelix {
       tokenTtlSeconds: 3600,
       media: new Map(),
       maxPageSize: 100,
+      userToken: 'fake-user-token',
       ...options,
     };
   }
@@ -124,6 +127,7 @@ export class FakeHelix {
     if (fault) return this.send(res, fault.status, { message: 'scripted fault' }, req);
 
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (url.pathname === '/helix/clips/downloads') return this.downloads(url, token, req, res);
     if (!token || !this.validTokens.has(token) || req.headers['client-id'] !== this.options.clientId) {
       return this.send(res, 401, { status: 401, message: 'Invalid OAuth token' }, req);
     }
@@ -168,6 +172,21 @@ export class FakeHelix {
     }
     res.writeHead(200, { 'Content-Type': kind === 'media' ? 'video/mp4' : 'image/svg+xml', 'Content-Length': String(body.byteLength) });
     res.end(body);
+  }
+
+  /** Helix clip downloads: a user token with the editor scope, the editor's id, and the clip's broadcaster. */
+  private downloads(url: URL, token: string | undefined, req: IncomingMessage, res: ServerResponse) {
+    if (token !== this.options.userToken || req.headers['client-id'] !== this.options.clientId) {
+      return this.send(res, 401, { status: 401, message: 'Missing scope: editor:manage:clips or channel:manage:clips' }, req);
+    }
+    if (!url.searchParams.get('editor_id') || !url.searchParams.get('broadcaster_id')) return this.send(res, 400, { message: 'Missing editor_id or broadcaster_id' }, req);
+    const base = `http://${req.headers.host}`;
+    const data = url.searchParams.getAll('clip_id').map((id) => ({
+      clip_id: id,
+      landscape_download_url: this.options.media.has(id) ? `${base}/media/${id}.mp4` : null,
+      portrait_download_url: null,
+    }));
+    return this.send(res, 200, { data }, req);
   }
 
   private clips(url: URL, req: IncomingMessage, res: ServerResponse) {
