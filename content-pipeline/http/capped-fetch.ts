@@ -5,14 +5,19 @@ export class TooLargeError extends Error {
   override readonly name = 'TooLargeError';
 }
 
-export async function readCapped(response: Response, maxBytes: number, what: string): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('Content-Length'));
+/**
+ * Reads a body (a response's or a request's) up to `maxBytes`: refused on a larger Content-Length before reading,
+ * and cancelled mid-stream once past the cap.
+ */
+export async function readBodyCapped(body: ReadableStream<Uint8Array> | null, headers: Headers, maxBytes: number, what: string): Promise<Uint8Array> {
+  const length = headers.get('Content-Length');
+  const declared = length === null ? Number.NaN : Number(length);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel();
+    await body?.cancel();
     throw new TooLargeError(`${what} is ${declared} bytes, over the ${maxBytes}-byte cap`);
   }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
+  if (!body) return new Uint8Array(0);
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -25,6 +30,7 @@ export async function readCapped(response: Response, maxBytes: number, what: str
     }
     chunks.push(value);
   }
+  if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
@@ -32,6 +38,10 @@ export async function readCapped(response: Response, maxBytes: number, what: str
     offset += chunk.byteLength;
   }
   return out;
+}
+
+export function readCapped(response: Response, maxBytes: number, what: string): Promise<Uint8Array> {
+  return readBodyCapped(response.body, response.headers, maxBytes, what);
 }
 
 /** Throws HttpError for a non-2xx answer, naming what was fetched. */

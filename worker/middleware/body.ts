@@ -1,4 +1,5 @@
 // Reads a request body exactly once, refusing it (413) past the cap before it is hashed or parsed.
+import { readBodyCapped, TooLargeError } from '../../content-pipeline/index.ts';
 import { AppError } from '../errors.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -19,28 +20,10 @@ export function isJsonContentType(value: string | null): boolean {
 }
 
 export async function readCappedBody(request: Request, maxBytes: number = MAX_BODY_BYTES): Promise<Uint8Array> {
-  const declared = request.headers.get('Content-Length');
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
+  try {
+    return await readBodyCapped(request.body, request.headers, maxBytes, 'request body');
+  } catch (error) {
+    if (error instanceof TooLargeError) throw tooLarge(maxBytes);
+    throw error;
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }
