@@ -14,11 +14,11 @@
 //   SITE_CACHE_DIR  Vite/content-layer cache directory (default ./node_modules/.astro); tests isolate theirs
 //   SITE_CONTENT_DIR recaps folder (default ./site/content/recaps); tests use tests/fixtures/recaps
 import { fileURLToPath } from 'node:url';
-import { unified } from '@astrojs/markdown-remark';
+import { satteri } from '@astrojs/markdown-satteri';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
 import { sitemapFilter } from './site/lib/content-index.mjs';
-import remarkSafeMarkdown from './site/lib/remark-safe-markdown.mjs';
+import { safeMarkdown } from './site/lib/safe-markdown.mjs';
 
 const contentDir = process.env.SITE_CONTENT_DIR || fileURLToPath(new URL('./site/content/recaps', import.meta.url));
 
@@ -31,9 +31,9 @@ export default defineConfig({
   output: 'static',
   build: { format: 'directory' },
   markdown: {
-    // Recap bodies are generated from untrusted text: raw HTML in them is shown as text, unsafe links dropped.
-    // Astro 7's default Markdown processor runs no remark plugins, so the unified one is chosen explicitly.
-    processor: unified({ remarkPlugins: [remarkSafeMarkdown] }),
+    // Recap bodies are generated from untrusted text: raw HTML in them is shown as text, unsafe links dropped
+    // (site/lib/safe-markdown.mjs). Sätteri is Astro 7's default processor (Rust); the plugin runs on its mdast.
+    processor: satteri({ mdastPlugins: [safeMarkdown] }),
   },
   integrations: [
     // Drafts never reach the sitemap, even in preview builds where their pages exist.

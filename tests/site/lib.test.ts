@@ -4,7 +4,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import matter from 'gray-matter';
-import { remark } from 'remark';
+import { createSatteriMarkdownProcessor } from '@astrojs/markdown-satteri';
 import { describe, expect, it } from 'vitest';
 import { RecapFrontmatter } from '../../content-pipeline/schemas/recap.ts';
 import { embedUrl } from '../../site/lib/clip-facade.ts';
@@ -22,8 +22,9 @@ import {
 } from '../../site/lib/format.ts';
 import { recapJsonLd, serializeJsonLd } from '../../site/lib/jsonld.ts';
 import { groupByCategory, groupByMonth, groupByTag, isVisible, paginate, sortNewestFirst, type RecapLike } from '../../site/lib/listing.ts';
-import remarkSafeMarkdown, { isSafeUrl } from '../../site/lib/remark-safe-markdown.mjs';
+import { isSafeUrl, safeMarkdown } from '../../site/lib/safe-markdown.mjs';
 import { CONTENT_DIR, loadRecaps } from './helpers/content.ts';
+import { elements, parseHtml, text } from './helpers/html.ts';
 
 describe('serializeJsonLd', () => {
   const hostile = '</script><script>alert(1)</script><!-- & \u2028\u2029 >';
@@ -148,24 +149,31 @@ describe('listing', () => {
   });
 });
 
-describe('remark-safe-markdown', () => {
-  const clean = (md: string) => {
-    const tree = remark().parse(md);
-    remarkSafeMarkdown()(tree as never);
-    return tree;
+describe('safe-markdown (Sätteri plugin)', () => {
+  // The same pipeline Astro runs for recap bodies: Sätteri with Astro's own plugins, plus ours.
+  const render = async (md: string) => {
+    const renderer = await createSatteriMarkdownProcessor({ mdastPlugins: [safeMarkdown] });
+    return parseHtml((await renderer.render(md)).code);
   };
-  const nodes = (tree: any): any[] => [tree, ...(tree.children ?? []).flatMap(nodes)];
+  const urls = (doc: ReturnType<typeof parseHtml>) => elements(doc).flatMap((el) => el.attrs.filter((a) => ['href', 'src'].includes(a.name)).map((a) => a.value));
 
-  it('turns raw HTML into text and drops unsafe URLs, keeping link text', () => {
-    const tree = clean('<script>alert(1)</script>\n\nHi <img src=x onerror=alert(1)> [x](javascript:alert(1)) [ok](https://a.test) ![i](data:image/png;base64,AA) [r][d]\n\n[d]: javascript:alert(2)');
-    const all = nodes(tree);
-    expect(all.filter((n) => n.type === 'html')).toEqual([]);
-    expect(all.filter((n) => 'url' in n).map((n) => n.url)).toEqual(['https://a.test']);
-    const texts = all.filter((n) => n.type === 'text').map((n) => n.value).join('|');
-    expect(texts).toContain('<script>alert(1)</script>');
-    expect(texts).toContain('<img src=x onerror=alert(1)>');
-    expect(texts).toContain('x');
-    expect(texts).toContain('i');
+  it('turns raw HTML into text and drops unsafe URLs, keeping link text', async () => {
+    const doc = await render('<script>alert(1)</script>\n\nHi <img src=x onerror=alert(1)> [x](javascript:alert(1)) [ok](https://a.test) ![i](data:image/png;base64,AA) [r][d]\n\n[d]: javascript:alert(2)');
+    expect(elements(doc).map((el) => el.tagName).filter((t) => !['html', 'head', 'body', 'p', 'a'].includes(t))).toEqual([]);
+    expect(urls(doc)).toEqual(['https://a.test']);
+    const t = text(doc);
+    expect(t).toContain('<script>alert(1)</script>');
+    expect(t).toContain('<img src=x onerror=alert(1)>');
+    expect(t).toContain('x');
+    expect(t).toContain('i');
+  });
+
+  it('cleans the whole content of an unsafe link: raw HTML and unsafe images inside it too', async () => {
+    const doc = await render('[<b>bold</b> ![a](javascript:1) *em <i>x</i>* ![ok](https://img.test/a.png)](javascript:2) <javascript:alert(3)>\n\n> <div onclick=x>\n\n- <p>item</p>');
+    expect(elements(doc).map((el) => el.tagName).filter((t) => !['html', 'head', 'body', 'p', 'em', 'img', 'blockquote', 'ul', 'li'].includes(t))).toEqual([]);
+    expect(urls(doc)).toEqual(['https://img.test/a.png']);
+    const t = text(doc);
+    for (const s of ['<b>bold</b>', 'a', '<i>x</i>', 'javascript:alert(3)', '<div onclick=x>', '<p>item</p>']) expect(t).toContain(s);
   });
 
   it('knows which URLs are safe', () => {

@@ -1,2 +1,0 @@
-export function isSafeUrl(url: unknown): boolean;
-export default function remarkSafeMarkdown(): (tree: { type: string; children?: unknown[] }) => void;
