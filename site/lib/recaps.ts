@@ -3,6 +3,7 @@
 // production; feeds pass `includeDrafts: false` so drafts never reach RSS, even in previews.
 // (The sitemap cannot call this, it filters URLs in astro.config.mjs with the same rule: content-index.mjs.)
 import { getCollection, type CollectionEntry } from 'astro:content';
+import { readingMinutes } from './format.ts';
 import { isVisible, sortNewestFirst } from './listing.ts';
 
 export type Recap = CollectionEntry<'recaps'>;
@@ -22,4 +23,18 @@ export interface RecapQuery {
 export async function publishedRecaps({ includeDrafts = isPreviewBuild() }: RecapQuery = {}): Promise<Recap[]> {
   const all = await getCollection('recaps');
   return sortNewestFirst(all.filter((r) => isVisible(r, includeDrafts)));
+}
+
+// Keyed by the entry's data object, which getCollection() hands out unchanged while the content store is the same
+// (a whole build; in `astro dev`, until the file changes), so listing pages don't recount the same words.
+const minutesCache = new WeakMap<Recap['data'], number>();
+
+/** Minutes to read a recap (readingMinutes), counted once per entry. */
+export function minutesToRead(recap: Recap): number {
+  let minutes = minutesCache.get(recap.data);
+  if (minutes === undefined) {
+    minutes = readingMinutes(recap.body, recap.data);
+    minutesCache.set(recap.data, minutes);
+  }
+  return minutes;
 }
