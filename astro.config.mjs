@@ -13,14 +13,11 @@
 //   SITE_OUT_DIR    output directory (default ./dist); tests build into temporary directories
 //   SITE_CACHE_DIR  Vite/content-layer cache directory (default ./node_modules/.astro); tests isolate theirs
 //   SITE_CONTENT_DIR recaps folder (default ./site/content/recaps); tests use tests/fixtures/recaps
-import { fileURLToPath } from 'node:url';
 import { satteri } from '@astrojs/markdown-satteri';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
 import { sitemapFilter } from './site/lib/content-index.mjs';
 import { safeMarkdown } from './site/lib/safe-markdown.mjs';
-
-const contentDir = process.env.SITE_CONTENT_DIR || fileURLToPath(new URL('./site/content/recaps', import.meta.url));
 
 export default defineConfig({
   site: process.env.SITE_URL || 'http://127.0.0.1:4321',
@@ -36,7 +33,8 @@ export default defineConfig({
     processor: satteri({ mdastPlugins: [safeMarkdown] }),
   },
   integrations: [
-    // Drafts never reach the sitemap, even in preview builds where their pages exist.
-    sitemap({ filter: sitemapFilter(contentDir) }),
+    // Drafts never reach the sitemap, even in preview builds where their pages exist: the filter uses what
+    // site/lib/recaps.ts recorded from the content collection while the pages were built.
+    sitemap({ filter: sitemapFilter() }),
   ],
 });

@@ -1,3 +1,8 @@
-export function listRecapFiles(dir: string): string[];
-export function slugFromPath(path: string): string;
-export function sitemapFilter(contentDir: string): (page: string) => boolean;
+export interface SitemapVisibility {
+  draftSlugs: ReadonlySet<string>;
+  publishedTags: ReadonlySet<string>;
+  publishedCategories: ReadonlySet<string>;
+}
+export function recordSitemapVisibility(visibility: SitemapVisibility): void;
+export function clearSitemapVisibility(): void;
+export function sitemapFilter(): (page: string) => boolean;

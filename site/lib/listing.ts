@@ -15,6 +15,25 @@ export function isVisible(recap: RecapLike, includeDrafts: boolean): boolean {
   return includeDrafts || recap.data.draft !== true;
 }
 
+/**
+ * What the sitemap leaves out (site/lib/content-index.mjs): draft slugs, and the tags and categories that
+ * published recaps use (a tag page only a draft uses exists in preview builds only).
+ */
+export function sitemapVisibility(recaps: readonly RecapLike[]): { draftSlugs: Set<string>; publishedTags: Set<string>; publishedCategories: Set<string> } {
+  const draftSlugs = new Set<string>();
+  const publishedTags = new Set<string>();
+  const publishedCategories = new Set<string>();
+  for (const recap of recaps) {
+    if (!isVisible(recap, false)) {
+      draftSlugs.add(recap.id);
+      continue;
+    }
+    for (const tag of recap.data.tags) publishedTags.add(tag);
+    publishedCategories.add(recap.data.category);
+  }
+  return { draftSlugs, publishedTags, publishedCategories };
+}
+
 /** Newest first; the same date falls back to the slug, descending, so the order never depends on the file system. */
 export function sortNewestFirst<T extends RecapLike>(recaps: readonly T[]): T[] {
   return [...recaps].sort((a, b) => Date.parse(b.data.date) - Date.parse(a.data.date) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));

@@ -1,10 +1,12 @@
 // The one way pages get recaps. Every page, feed and index goes through publishedRecaps(), so the draft rule
 // lives here only: drafts are built in preview builds (SITE_PREVIEW=1, branch and PR deploys) and never in
 // production; feeds pass `includeDrafts: false` so drafts never reach RSS, even in previews.
-// (The sitemap cannot call this, it filters URLs in astro.config.mjs with the same rule: content-index.mjs.)
+// The sitemap cannot call this (it filters URLs after the build), so this also records for it which recaps are
+// drafts, by the same rule (content-index.mjs).
 import { getCollection, type CollectionEntry } from 'astro:content';
+import { recordSitemapVisibility } from './content-index.mjs';
 import { readingMinutes } from './format.ts';
-import { isVisible, sortNewestFirst } from './listing.ts';
+import { isVisible, sitemapVisibility, sortNewestFirst } from './listing.ts';
 
 export type Recap = CollectionEntry<'recaps'>;
 
@@ -22,6 +24,7 @@ export interface RecapQuery {
 /** Recaps visible in this build, newest first. */
 export async function publishedRecaps({ includeDrafts = isPreviewBuild() }: RecapQuery = {}): Promise<Recap[]> {
   const all = await getCollection('recaps');
+  recordSitemapVisibility(sitemapVisibility(all));
   return sortNewestFirst(all.filter((r) => isVisible(r, includeDrafts)));
 }
 

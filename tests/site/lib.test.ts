@@ -1,14 +1,12 @@
 // The site's pure helpers: formatting, listing, JSON-LD escaping, the Markdown sanitizer, the sitemap's draft
 // filter and the embed URL. No build needed.
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import matter from 'gray-matter';
 import { createSatteriMarkdownProcessor } from '@astrojs/markdown-satteri';
 import { describe, expect, it } from 'vitest';
 import { RecapFrontmatter } from '../../content-pipeline/schemas/recap.ts';
 import { embedUrl } from '../../site/lib/clip-facade.ts';
-import { listRecapFiles, sitemapFilter, slugFromPath } from '../../site/lib/content-index.mjs';
+import { clearSitemapVisibility, recordSitemapVisibility, sitemapFilter } from '../../site/lib/content-index.mjs';
 import {
   confidenceLevel,
   describeEvent,
@@ -21,9 +19,9 @@ import {
   readingMinutes,
 } from '../../site/lib/format.ts';
 import { recapJsonLd, serializeJsonLd } from '../../site/lib/jsonld.ts';
-import { groupByCategory, groupByMonth, groupByTag, isVisible, paginate, sortNewestFirst, type RecapLike } from '../../site/lib/listing.ts';
+import { groupByCategory, groupByMonth, groupByTag, isVisible, paginate, sitemapVisibility, sortNewestFirst, type RecapLike } from '../../site/lib/listing.ts';
 import { isSafeUrl, safeMarkdown } from '../../site/lib/safe-markdown.mjs';
-import { CONTENT_DIR, loadRecaps } from './helpers/content.ts';
+import { CONTENT_DIR, listRecapFiles, loadRecaps, slugFromPath } from './helpers/content.ts';
 import { elements, parseHtml, text } from './helpers/html.ts';
 
 describe('serializeJsonLd', () => {
@@ -200,13 +198,17 @@ describe('fixture recaps', () => {
 });
 
 describe('sitemapFilter', () => {
-  it('drops draft pages and tag/category pages that only drafts use', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'recaps-'));
+  const r = (id: string, date: string, extra: Partial<RecapLike['data']> = {}): RecapLike => ({
+    id,
+    data: { date, draft: false, tags: [], category: 'development', date_range: { start: date }, ...extra },
+  });
+
+  it('drops draft pages and tag/category pages that only drafts use', () => {
+    const pub = r('pub', '2026-01-02T00:00:00Z', { tags: ['shared'], category: 'development' });
+    const secret = r('secret', '2026-01-03T00:00:00Z', { draft: true, tags: ['shared', 'secret-tag'], category: 'gaming' });
+    recordSitemapVisibility(sitemapVisibility([pub, secret]));
     try {
-      await mkdir(join(dir, '2026'));
-      await writeFile(join(dir, '2026/pub.md'), '---\ntitle: p\ntags: [shared]\ncategory: development\n---\n');
-      await writeFile(join(dir, '2026/secret.md'), '---\ntitle: d\ndraft: true\ntags: [shared, secret-tag]\ncategory: gaming\n---\n');
-      const keep = sitemapFilter(dir);
+      const keep = sitemapFilter();
       const site = 'https://x.test';
       expect(keep(`${site}/recaps/pub/`)).toBe(true);
       expect(keep(`${site}/recaps/secret/`)).toBe(false);
@@ -217,8 +219,13 @@ describe('sitemapFilter', () => {
       expect(keep(`${site}/search/`)).toBe(false);
       expect(keep(`${site}/`)).toBe(true);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      clearSitemapVisibility();
     }
+  });
+
+  it('refuses to filter when the build recorded nothing, rather than let drafts through', () => {
+    clearSitemapVisibility();
+    expect(() => sitemapFilter()('https://x.test/recaps/pub/')).toThrow(/no recap visibility/);
   });
 });
 

@@ -1,13 +1,31 @@
 // Reads the fixture recaps the way the site does (front matter validated by the shared schema), for tests
 // that need the expected values.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import matter from 'gray-matter';
 import { RecapFrontmatter } from '../../../content-pipeline/schemas/recap.ts';
-import { listRecapFiles, slugFromPath } from '../../../site/lib/content-index.mjs';
 import { CONTENT_DIR } from './build.ts';
 
 export { CONTENT_DIR };
+
+/** Every `*.md` file under `dir`, recursively, sorted for a stable order. */
+export function listRecapFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile() && extname(entry.name) === '.md') out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** The slug of a recap file: its file name without the extension (`2026/2026-01-05-daily-recap.md` -> `2026-01-05-daily-recap`). */
+export function slugFromPath(path: string): string {
+  return basename(path, extname(path));
+}
 
 export interface FixtureRecap {
   slug: string;
