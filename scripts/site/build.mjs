@@ -18,7 +18,9 @@ const pagefind = await import('pagefind');
 try {
   const { index, errors } = await pagefind.createIndex({});
   if (!index) throw new Error(`pagefind: ${errors.join('; ')}`);
-  const added = await index.addDirectory({ path: outDir });
+  // Only recap pages are indexed (their <article data-pagefind-body>). Pagefind would still read and parse every
+  // page to find that out, the listing pages included (up to ~1 MB each at 1000 recaps), so it gets recaps/ only.
+  const added = await index.addDirectory({ path: outDir, glob: 'recaps/**/*.html' });
   if (added.errors.length) throw new Error(`pagefind: ${added.errors.join('; ')}`);
   if (added.page_count === 0) throw new Error(`pagefind indexed no pages in ${outDir}`);
   const written = await index.writeFiles({ outputPath: resolve(outDir, 'pagefind') });
