@@ -17,6 +17,7 @@ import { satteri } from '@astrojs/markdown-satteri';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
 import { sitemapFilter } from './site/lib/content-index.mjs';
+import { noFrontmatterEcho } from './site/lib/markdown-store.mjs';
 import { safeMarkdown } from './site/lib/safe-markdown.mjs';
 
 export default defineConfig({
@@ -31,7 +32,8 @@ export default defineConfig({
   markdown: {
     // Recap bodies are generated from untrusted text: raw HTML in them is shown as text, unsafe links dropped
     // (site/lib/safe-markdown.mjs). Sätteri is Astro 7's default processor (Rust); the plugin runs on its mdast.
-    processor: satteri({ mdastPlugins: [safeMarkdown] }),
+    // noFrontmatterEcho keeps a second copy of each recap's front matter out of the content store.
+    processor: satteri({ mdastPlugins: [safeMarkdown, noFrontmatterEcho] }),
   },
   integrations: [
     // Drafts never reach the sitemap, even in preview builds where their pages exist: the filter uses what

@@ -20,6 +20,7 @@ import {
 } from '../../site/lib/format.ts';
 import { recapJsonLd, serializeJsonLd } from '../../site/lib/jsonld.ts';
 import { groupByCategory, groupByMonth, groupByTag, isVisible, paginate, sitemapVisibility, sortNewestFirst, type RecapLike } from '../../site/lib/listing.ts';
+import { noFrontmatterEcho } from '../../site/lib/markdown-store.mjs';
 import { isSafeUrl, safeMarkdown } from '../../site/lib/safe-markdown.mjs';
 import { CONTENT_DIR, listRecapFiles, loadRecaps, slugFromPath } from './helpers/content.ts';
 import { elements, parseHtml, text } from './helpers/html.ts';
@@ -177,6 +178,19 @@ describe('safe-markdown (Sätteri plugin)', () => {
   it('knows which URLs are safe', () => {
     for (const ok of ['https://a.test', 'http://a.test', 'mailto:a@b.test', '/recaps/x/', '#clips', 'relative/path', '']) expect(isSafeUrl(ok), ok).toBe(true);
     for (const bad of ['javascript:alert(1)', ' JavaScript:alert(1)', 'java\tscript:alert(1)', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd']) expect(isSafeUrl(bad), bad).toBe(false);
+  });
+});
+
+describe('noFrontmatterEcho (Sätteri plugin)', () => {
+  it('hands back no copy of the front matter, and changes nothing in the HTML', async () => {
+    const md = '# Title\n\nSome *text* with <b>html</b> and a [link](https://a.test).';
+    const frontmatter = { title: 'x', clips: [{ id: 'a' }] };
+    const plain = await (await createSatteriMarkdownProcessor({ mdastPlugins: [safeMarkdown] })).render(md, { frontmatter });
+    const lean = await (await createSatteriMarkdownProcessor({ mdastPlugins: [safeMarkdown, noFrontmatterEcho] })).render(md, { frontmatter });
+    expect(plain.metadata.frontmatter).toEqual(frontmatter);
+    expect(lean.metadata.frontmatter).toEqual({});
+    expect(lean.code).toBe(plain.code);
+    expect(lean.metadata.headings).toEqual(plain.metadata.headings);
   });
 });
 

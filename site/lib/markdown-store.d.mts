@@ -1,0 +1,3 @@
+import type { MdastPluginDefinition } from 'satteri';
+export const noFrontmatterEcho: MdastPluginDefinition;
+export default noFrontmatterEcho;
