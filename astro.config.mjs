@@ -17,7 +17,7 @@ import { satteri } from '@astrojs/markdown-satteri';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
 import { sitemapFilter } from './site/lib/content-index.mjs';
-import { noFrontmatterEcho } from './site/lib/markdown-store.mjs';
+import { bodyWordCount } from './site/lib/markdown-store.mjs';
 import { safeMarkdown } from './site/lib/safe-markdown.mjs';
 
 export default defineConfig({
@@ -32,8 +32,8 @@ export default defineConfig({
   markdown: {
     // Recap bodies are generated from untrusted text: raw HTML in them is shown as text, unsafe links dropped
     // (site/lib/safe-markdown.mjs). Sätteri is Astro 7's default processor (Rust); the plugin runs on its mdast.
-    // noFrontmatterEcho keeps a second copy of each recap's front matter out of the content store.
-    processor: satteri({ mdastPlugins: [safeMarkdown, noFrontmatterEcho] }),
+    // bodyWordCount keeps the content store lean: the body's word count instead of a copy of the front matter.
+    processor: satteri({ mdastPlugins: [safeMarkdown, bodyWordCount] }),
   },
   integrations: [
     // Drafts never reach the sitemap, even in preview builds where their pages exist: the filter uses what

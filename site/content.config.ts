@@ -11,6 +11,8 @@ const recaps = defineCollection({
   loader: glob({
     pattern: '**/[0-9]*.md',
     base: process.env.SITE_CONTENT_DIR || './site/content/recaps',
+    // Pages use the rendered HTML and the body's word count (site/lib/markdown-store.mjs), never the raw body.
+    retainBody: false,
     // The slug is the file name without its extension, whatever year folder it sits in.
     generateId: ({ entry }) => {
       const id = entry.replace(/^.*\//, '').replace(/\.md$/, '');

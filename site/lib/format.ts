@@ -1,6 +1,7 @@
 // Pure formatting helpers for the site. Everything is computed in UTC so a build gives the same pages on any
 // machine, whatever its time zone. Returns plain strings: callers render them as text, never as HTML.
 import type { RecapFrontmatter, RecapGitHubEvent } from '../../content-pipeline/schemas/recap.ts';
+import { countWords } from './words.mjs';
 
 const DAY_MS = 86_400_000;
 
@@ -110,10 +111,12 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 const WORDS_PER_MINUTE = 220;
 
-/** Minutes to read the post: its Markdown body plus the clip titles and transcript excerpts. At least 1. */
-export function readingMinutes(body: string | undefined, data: Pick<RecapFrontmatter, 'clips'>): number {
-  const text = [body ?? '', ...data.clips.flatMap((c) => [c.title, c.transcript_excerpt])].join(' ');
-  const words = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+/**
+ * Minutes to read the post: the words of its Markdown body (`bodyWords`, counted with countWords when the body is
+ * rendered: site/lib/markdown-store.mjs) plus those of the clip titles and transcript excerpts. At least 1.
+ */
+export function readingMinutes(bodyWords: number, data: Pick<RecapFrontmatter, 'clips'>): number {
+  const words = bodyWords + countWords(data.clips.flatMap((c) => [c.title, c.transcript_excerpt]).join(' '));
   return Math.max(1, Math.ceil(words / WORDS_PER_MINUTE));
 }
 

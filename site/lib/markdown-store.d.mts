@@ -1,3 +1,3 @@
 import type { MdastPluginDefinition } from 'satteri';
-export const noFrontmatterEcho: MdastPluginDefinition;
-export default noFrontmatterEcho;
+export const bodyWordCount: MdastPluginDefinition;
+export default bodyWordCount;

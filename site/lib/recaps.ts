@@ -32,11 +32,18 @@ export async function publishedRecaps({ includeDrafts = isPreviewBuild() }: Reca
 // (a whole build; in `astro dev`, until the file changes), so listing pages don't recount the same words.
 const minutesCache = new WeakMap<Recap['data'], number>();
 
-/** Minutes to read a recap (readingMinutes), counted once per entry. */
+/**
+ * Minutes to read a recap (readingMinutes), counted once per entry. The body's words were counted when it was
+ * rendered (site/lib/markdown-store.mjs); the store keeps that count, not the body.
+ */
 export function minutesToRead(recap: Recap): number {
   let minutes = minutesCache.get(recap.data);
   if (minutes === undefined) {
-    minutes = readingMinutes(recap.body, recap.data);
+    const bodyWords = (recap.rendered?.metadata?.frontmatter as { body_words?: unknown } | undefined)?.body_words;
+    if (typeof bodyWords !== 'number') {
+      throw new Error(`recap ${recap.id} has no body word count: the bodyWordCount Markdown plugin (astro.config.mjs) counts it`);
+    }
+    minutes = readingMinutes(bodyWords, recap.data);
     minutesCache.set(recap.data, minutes);
   }
   return minutes;

@@ -20,8 +20,9 @@ import {
 } from '../../site/lib/format.ts';
 import { recapJsonLd, serializeJsonLd } from '../../site/lib/jsonld.ts';
 import { groupByCategory, groupByMonth, groupByTag, isVisible, paginate, sitemapVisibility, sortNewestFirst, type RecapLike } from '../../site/lib/listing.ts';
-import { noFrontmatterEcho } from '../../site/lib/markdown-store.mjs';
+import { bodyWordCount } from '../../site/lib/markdown-store.mjs';
 import { isSafeUrl, safeMarkdown } from '../../site/lib/safe-markdown.mjs';
+import { countWords } from '../../site/lib/words.mjs';
 import { CONTENT_DIR, listRecapFiles, loadRecaps, slugFromPath } from './helpers/content.ts';
 import { elements, parseHtml, text } from './helpers/html.ts';
 
@@ -95,8 +96,15 @@ describe('formatting', () => {
 
   it('estimates reading time from the body and the transcripts', () => {
     const clip = { title: 'a', transcript_excerpt: 'word '.repeat(300) } as RecapFrontmatter['clips'][number];
-    expect(readingMinutes('', { clips: [clip] })).toBe(2);
-    expect(readingMinutes(undefined, { clips: [{ ...clip, transcript_excerpt: '' }] })).toBe(1);
+    expect(readingMinutes(0, { clips: [clip] })).toBe(2);
+    expect(readingMinutes(0, { clips: [{ ...clip, transcript_excerpt: '' }] })).toBe(1);
+    expect(readingMinutes(220, { clips: [{ ...clip, transcript_excerpt: '' }] })).toBe(2);
+  });
+
+  it('counts words: whitespace-separated runs holding a letter or digit', () => {
+    expect(countWords('')).toBe(0);
+    expect(countWords('  one two\n\nthree — 4 * [link](https://a.test) ')).toBe(5);
+    expect(countWords('é ü 字')).toBe(3);
   });
 
   it('describes GitHub events: short sha, number, state', () => {
@@ -181,14 +189,15 @@ describe('safe-markdown (Sätteri plugin)', () => {
   });
 });
 
-describe('noFrontmatterEcho (Sätteri plugin)', () => {
-  it('hands back no copy of the front matter, and changes nothing in the HTML', async () => {
-    const md = '# Title\n\nSome *text* with <b>html</b> and a [link](https://a.test).';
+describe('bodyWordCount (Sätteri plugin)', () => {
+  it('hands back the body word count instead of a copy of the front matter, and changes nothing in the HTML', async () => {
+    const md = '# Title\n\nSome *text* with <b>html</b> and a [link](https://a.test). — 42 …';
     const frontmatter = { title: 'x', clips: [{ id: 'a' }] };
     const plain = await (await createSatteriMarkdownProcessor({ mdastPlugins: [safeMarkdown] })).render(md, { frontmatter });
-    const lean = await (await createSatteriMarkdownProcessor({ mdastPlugins: [safeMarkdown, noFrontmatterEcho] })).render(md, { frontmatter });
+    const lean = await (await createSatteriMarkdownProcessor({ mdastPlugins: [safeMarkdown, bodyWordCount] })).render(md, { frontmatter });
     expect(plain.metadata.frontmatter).toEqual(frontmatter);
-    expect(lean.metadata.frontmatter).toEqual({});
+    expect(lean.metadata.frontmatter).toEqual({ body_words: countWords(md) });
+    expect(countWords(md)).toBe(9);
     expect(lean.code).toBe(plain.code);
     expect(lean.metadata.headings).toEqual(plain.metadata.headings);
   });
