@@ -25,6 +25,13 @@ export function isSafeUrl(url) {
 
 const isUnsafeLink = (node) => node.type === 'link' && !isSafeUrl(node.url);
 
+/** A node's own mdast fields, without Sätteri's bookkeeping (`_id`, `_resolver`) or its position. */
+function fields(node) {
+  const out = {};
+  for (const [key, value] of Object.entries(node)) if (!key.startsWith('_') && key !== 'position' && key !== 'children') out[key] = value;
+  return out;
+}
+
 /** Plain-object copies of `nodes` with the rules applied (for the content of an unsafe link). */
 function clean(nodes, inBlock) {
   const out = [];
@@ -36,9 +43,9 @@ function clean(nodes, inBlock) {
       if (node.type === 'link') out.push(...clean(node.children, inBlock));
       else if (node.type === 'image' && node.alt) out.push({ type: 'text', value: node.alt });
     } else if (Array.isArray(node.children)) {
-      out.push({ ...node, children: clean(node.children, BLOCK_PARENTS.has(node.type)) });
+      out.push({ ...fields(node), children: clean(node.children, BLOCK_PARENTS.has(node.type)) });
     } else {
-      out.push({ ...node });
+      out.push(fields(node));
     }
   }
   return out;
