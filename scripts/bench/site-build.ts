@@ -19,7 +19,7 @@
 //   2) and the median of each is reported.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,42 +53,9 @@ const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 // Building our site without racing the site tests: concurrent Astro builds of this project share its generated
 // .astro/ folder, so builds take the same lock directory (and protocol) as tests/site/helpers/build.ts.
 
-const LOCK = join(tmpdir(), 'clip-recap-site-build.lock');
+import { withSiteBuildLock } from '../site/build-lock.ts';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export async function withSiteBuildLock<T>(fn: () => Promise<T>, waitMs = 600_000): Promise<T> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      await mkdir(LOCK);
-      await writeFile(join(LOCK, 'pid'), String(process.pid));
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number(await readFile(join(LOCK, 'pid'), 'utf8').catch(() => '0'));
-      const age = Date.now() - (await stat(LOCK).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
-      if ((owner > 0 && !alive(owner)) || (owner === 0 && age > 30_000)) {
-        await rm(LOCK, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the site build lock ${LOCK}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await rm(LOCK, { recursive: true, force: true });
-  }
-}
+export { withSiteBuildLock };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Running a build as a measured child.
