@@ -22,3 +22,17 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
     { fields: issues },
   );
 }
+
+const DAY_MS = 86_400_000;
+
+/** Refuses a date range longer than `maxMs` with the same 400 every route gives. */
+export function assertRangeWithin(range: { start: string; end: string }, maxMs: number): void {
+  if (Date.parse(range.end) - Date.parse(range.start) <= maxMs) return;
+  const days = Math.round(maxMs / DAY_MS);
+  throw new AppError('VALIDATION_FAILED', `Invalid request body: date_range: may cover at most ${days} days`, {
+    fields: [{ field: 'date_range', message: `may cover at most ${days} days` }],
+  });
+}
+
+/** The longest range an ingest, backfill or publish request may cover. */
+export const MAX_JOB_RANGE_MS = 31 * DAY_MS;

@@ -1,6 +1,6 @@
 // The processing state machine of a ContentItem. The model refuses every transition not listed here, so no
 // caller can move an item backwards or skip a stage by accident.
-import type { ContentItem, ItemError, ProcessingStatus } from '../schemas/content-item.ts';
+import { ProcessingStatus, type ContentItem, type ItemError } from '../schemas/content-item.ts';
 
 const NEXT: Record<ProcessingStatus, readonly ProcessingStatus[]> = {
   pending: ['queued', 'failed'],
@@ -28,14 +28,7 @@ export function canTransition(from: ProcessingStatus, to: ProcessingStatus): boo
 }
 
 /** Stages a status comes after, in order: used to tell "already done" from "not yet possible". */
-export const STATUS_ORDER: readonly ProcessingStatus[] = [
-  'pending',
-  'queued',
-  'audio_ready',
-  'transcribed',
-  'enhanced',
-  'ready_for_content',
-];
+export const STATUS_ORDER: readonly ProcessingStatus[] = ProcessingStatus.options.filter((s) => s !== 'failed');
 
 /** True when the item has reached `status` or a later stage (never for failed items). */
 export function hasReached(item: Pick<ContentItem, 'processing_status'>, status: ProcessingStatus): boolean {

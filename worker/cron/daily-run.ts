@@ -3,6 +3,7 @@
 // that waited for a budget or for configuration.
 import type { QueueMessage } from '../../content-pipeline/index.ts';
 import { log } from '../log.ts';
+import { startJob } from '../jobs/start.ts';
 import { enqueue } from '../pipeline/enqueue.ts';
 import type { Services } from '../services.ts';
 
@@ -29,27 +30,21 @@ export async function runDailyPipeline(services: Services, scheduledTime: number
   const jobs: string[] = [];
   if (services.helix) {
     for (const login of services.config.broadcasters) {
-      const job = await services.jobs.create('clip_ingest', { broadcaster_login: login, date_range: dateRange }, services.clock(), services.jobTtlMs);
-      await enqueue(services.jobsQueue, [{ type: 'job.run', job_id: job.job_id }]);
-      jobs.push(job.job_id);
+      jobs.push((await startJob(services, 'clip_ingest', { broadcaster_login: login, date_range: dateRange })).job_id);
     }
   } else if (services.config.broadcasters.length > 0) {
     log('warn', 'daily_run_skipped_ingest', { reason: 'TWITCH_CLIENT_ID / TWITCH_CLIENT_SECRET not set' });
   }
   if (services.github && services.config.githubRepos.length > 0) {
-    const job = await services.jobs.create('github_backfill', { date_range: dateRange }, services.clock(), services.jobTtlMs);
-    await enqueue(services.jobsQueue, [{ type: 'job.run', job_id: job.job_id }]);
-    jobs.push(job.job_id);
+    jobs.push((await startJob(services, 'github_backfill', { date_range: dateRange })).job_id);
   }
   // Recaps wait for the stages above to run: their jobs are held back in the queue.
-  const recap = (content_type: 'daily_recap' | 'weekly_summary', range: { start: string; end: string }) =>
-    services.jobs.create('recap_publish', { content_type, date_range: range }, services.clock(), services.jobTtlMs);
-  const publishJobs = [await recap('daily_recap', dateRange)];
+  const delay = services.config.recapPublishDelaySeconds;
+  jobs.push((await startJob(services, 'recap_publish', { content_type: 'daily_recap', date_range: dateRange }, delay)).job_id);
   if (new Date(dayStart).getUTCDay() === 1) {
-    publishJobs.push(await recap('weekly_summary', { start: new Date(dayStart - 7 * DAY_MS).toISOString(), end: new Date(dayStart).toISOString() }));
+    const week = { start: new Date(dayStart - 7 * DAY_MS).toISOString(), end: new Date(dayStart).toISOString() };
+    jobs.push((await startJob(services, 'recap_publish', { content_type: 'weekly_summary', date_range: week }, delay)).job_id);
   }
-  await enqueue(services.jobsQueue, publishJobs.map((job) => ({ type: 'job.run' as const, job_id: job.job_id })), services.config.recapPublishDelaySeconds);
-  jobs.push(...publishJobs.map((job) => job.job_id));
   const resumed = await resumeWaitingItems(services);
   log('info', 'daily_run', { date_range: dateRange, ingest_jobs: jobs, resumed_items: resumed });
 }

@@ -4,23 +4,16 @@
 import type { Hono } from 'hono';
 import { ContentGenerationRequest, ContentGenerationResponse } from '../../content-pipeline/index.ts';
 import type { AppBindings } from '../context.ts';
-import { AppError } from '../errors.ts';
 import { generateContent, generationPreview } from '../generation/generate.ts';
 import { enqueue } from '../pipeline/enqueue.ts';
-import { parseInput } from '../validation.ts';
+import { assertRangeWithin, parseInput } from '../validation.ts';
 import { statusUrl } from './util.ts';
 
 export function registerContentRoutes(app: Hono<AppBindings>): void {
   app.post('/api/content/generate', async (c) => {
     const services = c.get('services');
     const request = parseInput(ContentGenerationRequest, c.get('signed').body ?? {}, 'body');
-    const rangeMs = Date.parse(request.date_range.end) - Date.parse(request.date_range.start);
-    if (rangeMs > services.config.generateMaxRangeMs) {
-      const days = Math.round(services.config.generateMaxRangeMs / 86_400_000);
-      throw new AppError('VALIDATION_FAILED', `Invalid request body: date_range: may cover at most ${days} days`, {
-        fields: [{ field: 'date_range', message: `may cover at most ${days} days` }],
-      });
-    }
+    assertRangeWithin(request.date_range, services.config.generateMaxRangeMs);
     const now = services.clock();
     if (request.mode === 'async') {
       const { job, statement } = services.jobs.prepareCreate('content_generation', request, now, services.jobTtlMs);
