@@ -6,6 +6,7 @@ import { AppError, errorResponse } from './errors.ts';
 import { describeError, log } from './log.ts';
 import { hmacAuth } from './middleware/hmac-auth.ts';
 import { idempotency } from './middleware/idempotency.ts';
+import { nonceWithFirstWrite } from './middleware/nonce-claim.ts';
 import { requestId } from './middleware/request-id.ts';
 import { registerAssetRoutes } from './routes/assets.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
@@ -46,6 +47,8 @@ export function createApp(options: AppOptions = {}): Hono<AppBindings> {
     c.set('services', createServices(parseEnv(c.env), clock));
     await next();
   });
+  // The acknowledgement path: its nonce commits with its first D1 batch (one write transaction per request).
+  app.use('/api/content/generate', nonceWithFirstWrite);
   app.use('/api/*', hmacAuth);
   app.use('/api/*', idempotency);
 

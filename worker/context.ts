@@ -1,5 +1,6 @@
 // The typed Hono environment shared by the app, middleware and routes.
 import type { WorkerEnv } from './env.ts';
+import type { NonceClaim } from './middleware/nonce-claim.ts';
 import type { Services } from './services.ts';
 
 /** What the HMAC middleware established about a request that passed it. */
@@ -19,5 +20,9 @@ export interface AppBindings {
     requestId: string;
     services: Services;
     signed: SignedRequestContext;
+    /** The request's nonce claim: settled by the HMAC middleware, or by the route's first D1 batch. */
+    nonce: NonceClaim;
+    /** Set on routes that claim the nonce with their first write (nonceWithFirstWrite). */
+    nonceWithFirstWrite: boolean;
   };
 }

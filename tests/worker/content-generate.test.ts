@@ -1,11 +1,12 @@
 // POST /api/content/generate on the local runtime: validation of every field, the sync and async paths against the
 // spec's schemas, idempotent replays, and the job records they leave.
-import { env } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ContentGenerationResponse,
   contentItemFromClip,
   JobStatusResponse,
+  signRequest,
   transition,
   type ContentItem,
 } from '../../content-pipeline/index.ts';
@@ -13,6 +14,7 @@ import { ContentItemStore } from '../../worker/storage/content-items.ts';
 import { GitHubEventStore } from '../../worker/storage/github-events.ts';
 import { commit, pullRequest } from '../../sample-data/build.ts';
 import { helixClip } from '../support/clips.ts';
+import { TEST_ACTIVE_KEY } from '../support/keys.ts';
 import { errorOf, signedFetch } from './support.ts';
 import { finishedJob } from './support-pipeline.ts';
 
@@ -160,5 +162,59 @@ describe('POST /api/content/generate: async and idempotency', () => {
     expect(mismatch.status).toBe(400);
     const jobs = await env.DB.prepare("SELECT COUNT(*) AS n FROM jobs WHERE request_data LIKE '%gen-key-1%'").first<{ n: number }>();
     expect(jobs!.n).toBe(1);
+  });
+});
+
+describe('POST /api/content/generate: the nonce commits with the first write', () => {
+  const jobsLike = async (marker: string) =>
+    (await env.DB.prepare('SELECT COUNT(*) AS n FROM jobs WHERE request_data LIKE ?1').bind(`%${marker}%`).first<{ n: number }>())!.n;
+
+  it('lets exactly one of 20 concurrent identical async requests make a job', async () => {
+    const body = JSON.stringify({ date_range: { start: '2026-03-02T00:00:00Z', end: '2026-03-02T06:00:00Z' }, content_type: 'daily_recap', mode: 'async', limit: 13 });
+    const signed = await signRequest({ method: 'POST', url: '/api/content/generate', body, secret: TEST_ACTIVE_KEY.secret, keyId: TEST_ACTIVE_KEY.id });
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => exports.default.fetch('http://worker.test/api/content/generate', { method: 'POST', headers: signed.headers, body })),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(19);
+    const codes = await Promise.all(responses.filter((r) => r.status === 401).map(async (r) => (await errorOf(r)).code));
+    expect(new Set(codes)).toEqual(new Set(['NONCE_REUSED']));
+    expect(await jobsLike('"limit":13')).toBe(1);
+    const accepted = ContentGenerationResponse.parse(await responses.find((r) => r.status === 202)!.json());
+    expect((await finishedJob(accepted.job_id)).status).toBe('completed');
+  });
+
+  it('refuses a replayed sync request without recording a second job', async () => {
+    const body = JSON.stringify({ date_range: DAY, content_type: 'daily_recap', limit: 17 });
+    const first = await signedFetch('POST', '/api/content/generate', { body, nonce: 'sync-replay' });
+    expect(first.status).toBe(200);
+    const replay = await signedFetch('POST', '/api/content/generate', { body, nonce: 'sync-replay' });
+    expect(replay.status).toBe(401);
+    expect((await errorOf(replay)).code).toBe('NONCE_REUSED');
+    expect(await jobsLike('"limit":17')).toBe(1);
+  });
+
+  it('refuses a replayed invalid request as a replay, after answering the first with its 400', async () => {
+    const body = JSON.stringify({ date_range: DAY, content_type: 'no_such_type' });
+    const first = await signedFetch('POST', '/api/content/generate', { body, nonce: 'invalid-replay' });
+    expect(first.status).toBe(400);
+    expect((await errorOf(first)).code).toBe('VALIDATION_FAILED');
+    const replay = await signedFetch('POST', '/api/content/generate', { body, nonce: 'invalid-replay' });
+    expect(replay.status).toBe(401);
+    expect((await errorOf(replay)).code).toBe('NONCE_REUSED');
+    const badJson = await signedFetch('POST', '/api/content/generate', { body: '{"date_range":', nonce: 'bad-json-replay' });
+    expect((await errorOf(badJson)).code).toBe('INVALID_JSON');
+    const badJsonReplay = await signedFetch('POST', '/api/content/generate', { body: '{"date_range":', nonce: 'bad-json-replay' });
+    expect((await errorOf(badJsonReplay)).code).toBe('NONCE_REUSED');
+  });
+
+  it('reuses a nonce whose window has passed', async () => {
+    await env.DB.prepare("INSERT INTO auth_nonces (nonce, key_id, expires_at) VALUES ('expired-nonce', ?1, 1000)").bind(TEST_ACTIVE_KEY.id).run();
+    const body = JSON.stringify({ date_range: DAY, content_type: 'daily_recap', mode: 'async', limit: 19 });
+    const response = await signedFetch('POST', '/api/content/generate', { body, nonce: 'expired-nonce' });
+    expect(response.status).toBe(202);
+    const row = await env.DB.prepare("SELECT expires_at FROM auth_nonces WHERE nonce = 'expired-nonce'").first<{ expires_at: number }>();
+    expect(row!.expires_at).toBeGreaterThan(Date.now());
   });
 });

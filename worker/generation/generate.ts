@@ -32,9 +32,11 @@ function pagination(total: number, request: ContentGenerationRequest): Generatio
 }
 
 /** The page (or, with limit 0, only the counts) and the GitHub counts of the range, in one D1 round trip. */
-async function query(request: ContentGenerationRequest, services: Services, limit: number, also: D1PreparedStatement[] = []) {
+type BatchRunner = (statements: D1PreparedStatement[]) => Promise<D1Result[]>;
+
+async function query(request: ContentGenerationRequest, services: Services, limit: number, also: D1PreparedStatement[] = [], runBatch?: BatchRunner) {
   const counts = services.githubEvents.countsStatement(new Date(request.date_range.start).toISOString(), new Date(request.date_range.end).toISOString(), request.repository);
-  const page = await pageContentItems(services.db, itemFilter(request), request.sort_by, request.sort_order, request.page, limit, [counts, ...also]);
+  const page = await pageContentItems(services.db, itemFilter(request), request.sort_by, request.sort_order, request.page, limit, [counts, ...also], runBatch);
   const github = services.githubEvents.readCounts(page.extra[0]!);
   const summary: GenerationResults['summary'] = { total_clips: page.total, total_prs: github.pull_requests, total_commits: github.commits, total_issues: github.issues };
   return { page, summary };
@@ -59,13 +61,15 @@ export async function generateContent(request: ContentGenerationRequest, service
 
 /**
  * The cheap part an async answer carries at once: pagination and summary from counts alone. `also` rides in the
- * same D1 batch (the job's own insert), so the acknowledgement costs one round trip.
+ * same D1 batch (the job's own insert), run by `runBatch` (with the request's nonce claim in front), so the
+ * acknowledgement costs one round trip.
  */
 export async function generationPreview(
   request: ContentGenerationRequest,
   services: Services,
   also: D1PreparedStatement[] = [],
+  runBatch?: BatchRunner,
 ): Promise<Pick<GenerationResults, 'date_range' | 'pagination' | 'summary'>> {
-  const { page, summary } = await query(request, services, 0, also);
+  const { page, summary } = await query(request, services, 0, also, runBatch);
   return { date_range: request.date_range, pagination: pagination(page.total, request), summary };
 }

@@ -1,5 +1,6 @@
 // HMAC authentication of every /api/* request, in the order docs/api.md fixes: headers → timestamp → skew → key →
-// body limits → signature (constant time) → nonce (atomic). Each attempt is logged once, without secrets.
+// body limits → signature (constant time) → nonce (atomic; for some routes with their first write, see
+// nonce-claim.ts). Each attempt is logged once, without secrets.
 import { createMiddleware } from 'hono/factory';
 import {
   candidateKeys,
@@ -15,9 +16,10 @@ import {
   type HeaderRejection,
 } from '../../content-pipeline/index.ts';
 import type { AppBindings } from '../context.ts';
-import { AppError } from '../errors.ts';
+import { AppError, errorResponse } from '../errors.ts';
 import { log } from '../log.ts';
 import { hasBody, isJsonContentType, readCappedBody } from './body.ts';
+import { NonceClaim } from './nonce-claim.ts';
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
@@ -109,16 +111,25 @@ export const hmacAuth = createMiddleware<AppBindings>(async (c, next) => {
 
   // Kept until the request's own timestamp + the skew window: a future-dated request stays unreplayable for as
   // long as its timestamp could still pass the skew check.
-  const recorded = await services.nonces.record(signed.nonce, matched.id, signed.timestampMs + services.maxSkewMs, now);
-  if (!recorded) return reject(new AppError('NONCE_REUSED', 'Nonce already used'), 'nonce_reused');
-
-  log('info', 'auth', { outcome: 'accepted', reason: 'ok', key_id: keyId, ...attempt });
+  const nonce = new NonceClaim({
+    store: services.nonces,
+    db: services.db,
+    nonce: signed.nonce,
+    keyId: matched.id,
+    expiresAtMs: signed.timestampMs + services.maxSkewMs,
+    nowMs: now,
+    attempt,
+  });
+  c.set('nonce', nonce);
+  const deferred = c.get('nonceWithFirstWrite') === true;
+  if (!deferred) await nonce.settle();
 
   let body: unknown;
   if (raw.byteLength > 0) {
     try {
       body = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(raw));
     } catch {
+      await nonce.settle();
       throw new AppError('INVALID_JSON', 'Request body is not valid JSON (UTF-8)');
     }
   }
@@ -130,4 +141,14 @@ export const hmacAuth = createMiddleware<AppBindings>(async (c, next) => {
     ...(signed.idempotencyKey !== undefined && { idempotencyKey: signed.idempotencyKey }),
   });
   await next();
+  if (deferred && !nonce.isSettled) {
+    // The route ended before any write (e.g. it refused the body): a replay must still be refused as one.
+    if (c.res.status < 400) log('error', 'nonce_not_claimed', { ...attempt, status: c.res.status });
+    try {
+      await nonce.settle();
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      c.res = errorResponse(error, c.get('requestId'), now);
+    }
+  }
 });

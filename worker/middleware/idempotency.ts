@@ -23,6 +23,8 @@ export const idempotency = createMiddleware<AppBindings>(async (c, next) => {
   const key = idempotencyKeyOf(signed.idempotencyKey, signed.body);
   if (key === undefined) return next();
 
+  // The idempotency record is a write of its own: the nonce must be settled before it.
+  await c.get('nonce').settle();
   const services = c.get('services');
   const scope = `${signed.keyId}\u0000${key}`;
   const fingerprint = [c.req.method, new URL(c.req.url).pathname, signed.canonicalQuery, signed.bodySha256].join('\n');

@@ -15,15 +15,18 @@ export function registerContentRoutes(app: Hono<AppBindings>): void {
     const request = parseInput(ContentGenerationRequest, c.get('signed').body ?? {}, 'body');
     assertRangeWithin(request.date_range, services.config.generateMaxRangeMs);
     const now = services.clock();
+    // The nonce commits with this route's first write (see nonce-claim.ts): the job's insert.
+    const nonce = c.get('nonce');
     if (request.mode === 'async') {
       const { job, statement } = services.jobs.prepareCreate('content_generation', request, now, services.jobTtlMs);
-      const preview = await generationPreview(request, services, [statement]);
+      const preview = await generationPreview(request, services, [statement], (statements) => nonce.batch(statements));
       await enqueue(services.jobsQueue, [{ type: 'job.run', job_id: job.job_id }]);
       const body = ContentGenerationResponse.parse({ job_id: job.job_id, job_status: job.status, status_url: statusUrl(c, job.job_id), expires_at: job.expires_at, ...preview });
       return c.json(body, 202);
     }
     const { rows_read: rowsRead, ...results } = await generateContent(request, services);
-    const job = await services.jobs.create('content_generation', request, now, services.jobTtlMs, 'completed', results);
+    const { job, statement } = await services.jobs.prepareCompleted('content_generation', request, now, services.jobTtlMs, results, () => nonce.settle());
+    await nonce.batch([statement]);
     const body = ContentGenerationResponse.parse({ job_id: job.job_id, job_status: job.status, status_url: statusUrl(c, job.job_id), expires_at: job.expires_at, ...results });
     // What the index lookup cost, for operators and the benchmark (D1 bills and limits by rows read).
     return c.json(body, 200, { 'X-D1-Rows-Read': `page=${rowsRead.page}, count=${rowsRead.count}` });

@@ -153,7 +153,8 @@ export interface OffsetPage {
 
 /**
  * One page by offset (the generation API's page/limit) and the total, plus any `extra` statements, in one D1 batch
- * (one round trip). `limit` 0 skips the page and only counts.
+ * (one round trip; `runBatch` runs it, e.g. with the request's nonce claim in front). `limit` 0 skips the page and
+ * only counts.
  */
 export async function pageContentItems(
   db: D1Database,
@@ -163,6 +164,7 @@ export async function pageContentItems(
   page: number,
   limit: number,
   extra: D1PreparedStatement[] = [],
+  runBatch: (statements: D1PreparedStatement[]) => Promise<D1Result[]> = (statements) => db.batch(statements),
 ): Promise<OffsetPage> {
   const { where, params } = buildWhere(filter);
   const sort = SORT_COLUMNS[sortBy];
@@ -174,7 +176,7 @@ export async function pageContentItems(
     limit > 0
       ? db.prepare(`SELECT item_json FROM content_items WHERE ${where} ORDER BY ${sort} ${direction}, content_item_id ${direction} LIMIT ? OFFSET ?`).bind(...params, limit, (page - 1) * limit)
       : null;
-  const results = await db.batch([count, ...(pageStatement ? [pageStatement] : []), ...extra]);
+  const results = await runBatch([count, ...(pageStatement ? [pageStatement] : []), ...extra]);
   const counted = results[0]!;
   const rows = pageStatement ? results[1]! : null;
   return {

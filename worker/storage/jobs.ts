@@ -67,8 +67,7 @@ export class JobStore {
   }
 
   /** Results as the row stores them: inline JSON, or a pointer to R2 for large ones (written first). */
-  private async storableResults(jobId: string, results: unknown): Promise<string> {
-    const json = JSON.stringify(results);
+  private async storableResults(jobId: string, results: unknown, json = JSON.stringify(results)): Promise<string> {
     if (json.length <= INLINE_RESULTS_MAX) return json;
     await this.bucket.put(jobResultsKey(jobId), json, { httpMetadata: { contentType: 'application/json' } });
     return JSON.stringify({ $r2: jobResultsKey(jobId) });
@@ -98,22 +97,37 @@ export class JobStore {
     return { job, statement };
   }
 
-  /** A new job, queued, or completed at once with its results (a sync call that is still recorded). */
-  async create(kind: JobKind, request: unknown, nowMs: number, ttlMs: number, status: 'queued' | 'completed' = 'queued', results?: unknown): Promise<JobState> {
+  /** A new job, queued. */
+  async create(kind: JobKind, request: unknown, nowMs: number, ttlMs: number): Promise<JobState> {
     const { job, statement } = this.prepareCreate(kind, request, nowMs, ttlMs);
-    if (status === 'queued') {
-      await statement.run();
-      return job;
-    }
-    const done: JobState = { ...job, status, started_at: job.created_at, completed_at: job.created_at, results: await this.storableResults(job.job_id, results) };
-    await this.db
+    await statement.run();
+    return job;
+  }
+
+  /**
+   * A job completed at once with its results (a sync call that is still recorded), and the statement that stores
+   * it. Results too large for the row are put to R2 first, after `beforeR2` (e.g. settling the request's nonce).
+   */
+  async prepareCompleted(
+    kind: JobKind,
+    request: unknown,
+    nowMs: number,
+    ttlMs: number,
+    results: unknown,
+    beforeR2: () => Promise<void> = async () => {},
+  ): Promise<{ job: JobState; statement: D1PreparedStatement }> {
+    const { job } = this.prepareCreate(kind, request, nowMs, ttlMs);
+    const json = JSON.stringify(results);
+    if (json.length > INLINE_RESULTS_MAX) await beforeR2();
+    const stored = await this.storableResults(job.job_id, results, json);
+    const done: JobState = { ...job, status: 'completed', started_at: job.created_at, completed_at: job.created_at, results: stored };
+    const statement = this.db
       .prepare(
         `INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data, results, started_at, completed_at)
          VALUES (?1, ?2, 'completed', ?3, ?3, ?4, ?5, ?6, ?3, ?3)`,
       )
-      .bind(done.job_id, kind, done.created_at, done.expires_at, done.request_data, done.results!)
-      .run();
-    return done;
+      .bind(done.job_id, kind, done.created_at, done.expires_at, done.request_data, stored);
+    return { job: done, statement };
   }
 
   async get(jobId: string): Promise<JobState | null> {

@@ -1,5 +1,8 @@
 // D1 store of accepted nonces (table auth_nonces): the atomic replay check of the HMAC scheme.
 
+/** What D1 reports when a batch's nonce insert meets a live row (the batch is rolled back). */
+const NONCE_CONFLICT = /UNIQUE constraint failed: auth_nonces\.nonce/;
+
 export class NonceStore {
   private readonly db: D1Database;
 
@@ -22,6 +25,23 @@ export class NonceStore {
       .bind(nonce, keyId, expiresAtMs, nowMs)
       .run();
     return result.meta.changes === 1;
+  }
+
+  /**
+   * The same claim as statements to put in front of a D1 batch: an expired holder is dropped, then a plain insert
+   * fails on a live one, which aborts the whole batch (D1 runs a batch as one transaction), so the request's
+   * writes and its nonce commit together or not at all. Detect that failure with `isConflict`.
+   */
+  claimStatements(nonce: string, keyId: string, expiresAtMs: number, nowMs: number): D1PreparedStatement[] {
+    return [
+      this.db.prepare('DELETE FROM auth_nonces WHERE nonce = ?1 AND expires_at < ?2').bind(nonce, nowMs),
+      this.db.prepare('INSERT INTO auth_nonces (nonce, key_id, expires_at) VALUES (?1, ?2, ?3)').bind(nonce, keyId, expiresAtMs),
+    ];
+  }
+
+  /** Whether a failed batch failed because its nonce claim met a live nonce. */
+  static isConflict(error: unknown): boolean {
+    return error instanceof Error && NONCE_CONFLICT.test(error.message);
   }
 
   /** Deletes nonces whose window has passed; returns how many. */
