@@ -63,7 +63,6 @@ export async function runJobMessage(message: z.infer<typeof JobRunMessage>, serv
   try {
     const results = await handler(context);
     await services.jobs.complete(job.job_id, workerId, results, services.clock());
-    log('info', 'job_completed', { job_id: job.job_id, kind: job.kind });
   } catch (error) {
     const { error_message } = describeError(error);
     if (error instanceof PermanentJobError) {

@@ -40,9 +40,25 @@ function typeOf(body: unknown): string | undefined {
 
 const KNOWN_TYPES = new Set<string>(QueueMessage.options.map((option) => option.shape.type.value));
 
+/** The job or item a message is about, for the batch's log line. */
+function subjectOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { job_id, content_item_id } = body as { job_id?: unknown; content_item_id?: unknown };
+  return typeof job_id === 'string' ? job_id : typeof content_item_id === 'string' ? content_item_id : undefined;
+}
+
 export async function consumeBatch(batch: MessageBatch, services: Services): Promise<void> {
   const deadLetters = batch.queue === DEAD_LETTER_QUEUE;
-  for (const message of batch.messages) {
+  // One line per batch for what went well (failures keep a line each): a line per message would double the log
+  // volume of the async API, whose acknowledgement logs its auth line already.
+  const done: Array<{ type: string; subject: string | null }> = [];
+  try {
+    for (const message of batch.messages) await consumeMessage(message);
+  } finally {
+    if (done.length > 0) log('info', 'queue_batch_done', { queue: batch.queue, messages: batch.messages.length, done });
+  }
+
+  async function consumeMessage(message: Message): Promise<void> {
     const type = typeOf(message.body);
     const handler = type === undefined ? undefined : messageHandlers[type];
     // Production types are validated against their schema; types registered at runtime (tests) are passed as is.
@@ -60,13 +76,14 @@ export async function consumeBatch(batch: MessageBatch, services: Services): Pro
               : `invalid ${type}: ${parsed!.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
       });
       message.ack();
-      continue;
+      return;
     }
     try {
       if (!deadLetters) await handler((parsed?.data ?? message.body) as never, services);
       else if (parsed?.success) await recordDeadLetter(parsed.data, services);
       else log('error', 'queue_dead_letter', { queue: batch.queue, message_id: message.id, type });
       message.ack();
+      done.push({ type: type!, subject: subjectOf(message.body) ?? null });
     } catch (error) {
       const delaySeconds = error instanceof RetryLaterError ? error.delaySeconds : retryDelaySeconds(message.attempts);
       log('warn', 'queue_message_retry', {
