@@ -143,6 +143,51 @@ export async function listContentItems(db: D1Database, query: ContentItemListQue
   };
 }
 
+const DAY_MS = 86_400_000;
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Counts through the index: the date range is the selective predicate, so it reads the range once (the planner
+ * might otherwise walk a filter column's index across the whole table).
+ */
+function indexedCount(filter: ItemFilter): { sql: string; params: unknown[] } {
+  const { where, params } = buildWhere(filter);
+  return { sql: `SELECT COUNT(*) FROM content_items INDEXED BY content_items_created WHERE ${where}`, params };
+}
+
+/**
+ * The number of items matching `filter`. When it filters on status and category only, whole UTC days come from
+ * content_item_counts (one row per day, kept by triggers, migration 0006) and only the partial days at the edges
+ * of the range are counted through the index; any other filter counts the range through the index.
+ */
+export function countStatement(db: D1Database, filter: ItemFilter): D1PreparedStatement {
+  const rollupable =
+    filter.broadcaster === undefined && filter.platform === undefined && filter.minViews === undefined && filter.minDuration === undefined &&
+    filter.maxDuration === undefined && filter.minScore === undefined && filter.minConfidence === undefined && filter.repository === undefined;
+  const startMs = Date.parse(filter.start);
+  const endMs = Date.parse(filter.end);
+  const firstWholeDay = Math.ceil(startMs / DAY_MS) * DAY_MS;
+  const endOfWholeDays = Math.floor(endMs / DAY_MS) * DAY_MS;
+  if (!rollupable || firstWholeDay >= endOfWholeDays) {
+    const { sql, params } = indexedCount(filter);
+    return db.prepare(`SELECT (${sql}) AS n`).bind(...params);
+  }
+  const statuses = filter.statuses?.length ? filter.statuses : ['*'];
+  const categories = filter.categories?.length ? filter.categories : ['*'];
+  const parts = [
+    `SELECT IFNULL(SUM(n), 0) FROM content_item_counts WHERE processing_status IN (${statuses.map(() => '?').join(', ')})
+       AND content_category IN (${categories.map(() => '?').join(', ')}) AND day >= ? AND day < ?`,
+  ];
+  const params: unknown[] = [...statuses, ...categories, dayOf(firstWholeDay), dayOf(endOfWholeDays)];
+  for (const [from, to] of [[startMs, firstWholeDay], [endOfWholeDays, endMs]] as const) {
+    if (from >= to) continue;
+    const edge = indexedCount({ ...filter, start: new Date(from).toISOString(), end: new Date(to).toISOString() });
+    parts.push(edge.sql);
+    params.push(...edge.params);
+  }
+  return db.prepare(`SELECT ${parts.map((part) => `(${part})`).join(' + ')} AS n`).bind(...params);
+}
+
 export interface OffsetPage {
   items: ContentItem[];
   total: number;
@@ -169,9 +214,7 @@ export async function pageContentItems(
   const { where, params } = buildWhere(filter);
   const sort = SORT_COLUMNS[sortBy];
   const direction = sortOrder === 'desc' ? 'DESC' : 'ASC';
-  // The date range is the selective predicate: counting through its index reads the range once, where the
-  // planner may otherwise walk a filter column's index across the whole table.
-  const count = db.prepare(`SELECT COUNT(*) AS n FROM content_items INDEXED BY content_items_created WHERE ${where}`).bind(...params);
+  const count = countStatement(db, filter);
   const pageStatement =
     limit > 0
       ? db.prepare(`SELECT item_json FROM content_items WHERE ${where} ORDER BY ${sort} ${direction}, content_item_id ${direction} LIMIT ? OFFSET ?`).bind(...params, limit, (page - 1) * limit)

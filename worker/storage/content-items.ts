@@ -77,10 +77,11 @@ export class ContentItemStore {
     await this.writeR2(item);
     const result = await this.db
       .prepare(`INSERT INTO content_items (${COLUMNS}) VALUES (${Array.from({ length: 15 }, (_, i) => `?${i + 1}`).join(', ')})
-                ON CONFLICT DO NOTHING`)
+                ON CONFLICT DO NOTHING RETURNING version`)
       .bind(...columnValues(item, null))
       .run();
-    return result.meta.changes === 1;
+    // RETURNING, not meta.changes: D1 counts the rows the content_item_counts triggers touch as changes too.
+    return result.results.length === 1;
   }
 
   /** Writes `item` if the stored version is still `expectedVersion`; returns the new version or null. */
@@ -92,11 +93,12 @@ export class ContentItemStore {
         `UPDATE content_items SET broadcaster_id = ?4, broadcaster_name = ?5, clip_created_at = ?6, processing_status = ?7,
            status_reason = ?8, content_category = ?9, clip_view_count = ?10, clip_duration = ?11, content_score = ?12,
            github_confidence = COALESCE(?13, github_confidence), updated_at = ?14, item_json = ?15, version = version + 1
-         WHERE content_item_id = ?1 AND clip_id = ?2 AND platform = ?3 AND version = ?16`,
+         WHERE content_item_id = ?1 AND clip_id = ?2 AND platform = ?3 AND version = ?16
+         RETURNING version`,
       )
       .bind(...columnValues(item, githubConfidence), expectedVersion)
-      .run();
-    return result.meta.changes === 1 ? expectedVersion + 1 : null;
+      .run<{ version: number }>();
+    return result.results[0]?.version ?? null;
   }
 
   /**
