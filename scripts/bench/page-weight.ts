@@ -5,20 +5,20 @@
 // - A production build of our site (scripts/site/build.mjs) from a temp content folder holding one recap made by
 //   the real generator with exactly 10 clips, whose thumbnails point at this benchmark's server:
 //   http://127.0.0.1:<port>/assets/thumbnails/<id>.jpg, a real JPEG (480x270, drawn and encoded by Chromium).
-// - A small static server on 127.0.0.1 (random port) serves the output like Cloudflare Pages (directory index,
-//   the site's _headers) plus those thumbnails. Nothing is compressed, so transfer sizes are upper bounds.
+// - scripts/lib/static-server.ts on 127.0.0.1 serves the output like Cloudflare Pages (directory index, the
+//   site's _headers, Content-Length) plus those thumbnails. Nothing is compressed, so transfer sizes are upper bounds.
 // - Chromium (playwright-core), 1280x800, cache disabled, opens the recap page and waits for network idle;
 //   nothing is clicked or scrolled. Every response is recorded through CDP (Network.*): bytes are
 //   `encodedDataLength` from Network.loadingFinished, i.e. transfer size including response headers.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { buildRecap, recapLocation } from '../../content-pipeline/index.ts';
+import { freePort } from '../lib/ports.ts';
+import { serveStatic, type StaticServer } from '../lib/static-server.ts';
 import { approvedSources, buildOurSite, cloneSource, countPages } from './site-build.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -50,107 +50,6 @@ export interface PageWeightResult {
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
-// ---------------------------------------------------------------------------------------------------------------
-// A tiny static server, close to Cloudflare Pages: directory -> index.html, unknown paths -> 404.html (404),
-// _headers rules (`/path` or `/prefix*`). It starts before the build (the thumbnails' URLs need its port), so
-// the site folder is set, and _headers read, once the build is done. /assets/thumbnails/*.jpg answer `thumbnail`.
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.xml': 'application/xml; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.wasm': 'application/wasm',
-};
-
-type HeaderRule = { pattern: string; headers: [string, string][] };
-
-function parseHeaders(text: string): HeaderRule[] {
-  const rules: HeaderRule[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim() || line.trim().startsWith('#')) continue;
-    if (!/^\s/.test(line)) rules.push({ pattern: line.trim(), headers: [] });
-    else {
-      const i = line.indexOf(':');
-      rules.at(-1)?.headers.push([line.slice(0, i).trim(), line.slice(i + 1).trim()]);
-    }
-  }
-  return rules;
-}
-
-interface BenchServer {
-  origin: string;
-  serve(dir: string, thumbnail: Buffer): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function startServer(): Promise<BenchServer> {
-  let root = '';
-  let rules: HeaderRule[] = [];
-  let thumbnail: Buffer = Buffer.alloc(0);
-  const fileAt = async (path: string): Promise<string | null> => {
-    const s = await stat(path).catch(() => null);
-    if (s?.isFile()) return path;
-    if (s?.isDirectory() && (await stat(join(path, 'index.html')).catch(() => null))?.isFile()) return join(path, 'index.html');
-    return null;
-  };
-  const server: Server = createServer(async (req, res) => {
-    try {
-      const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-      if (/^\/assets\/thumbnails\/[A-Za-z0-9_-]+\.jpg$/.test(pathname)) {
-        res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': thumbnail.length, 'Cache-Control': 'public, max-age=86400' }).end(thumbnail);
-        return;
-      }
-      const target = normalize(join(root, pathname));
-      if (!root || (target !== root && !target.startsWith(root + sep))) {
-        res.writeHead(400).end();
-        return;
-      }
-      let file = await fileAt(target);
-      let status = 200;
-      if (!file) {
-        file = await fileAt(join(root, '404.html'));
-        status = 404;
-      }
-      if (!file) {
-        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-        return;
-      }
-      const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
-      for (const rule of rules) {
-        const match = rule.pattern.endsWith('*') ? pathname.startsWith(rule.pattern.slice(0, -1)) : pathname === rule.pattern;
-        if (match) for (const [k, v] of rule.headers) headers[k] = v;
-      }
-      const body = await readFile(file);
-      res.writeHead(status, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': body.length });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch {
-      res.writeHead(500).end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    async serve(dir, image) {
-      root = resolve(dir);
-      thumbnail = image;
-      const headersFile = join(root, '_headers');
-      rules = existsSync(headersFile) ? parseHeaders(await readFile(headersFile, 'utf8')) : [];
-    },
-    close: () =>
-      new Promise<void>((r, j) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? j(err) : r()));
-      }),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -210,14 +109,17 @@ export async function benchPageWeight(options: { chromiumPath?: string } = {}): 
   const executablePath = options.chromiumPath ?? CHROMIUM;
   if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH)`);
   const base = await mkdtemp(join(tmpdir(), 'clip-recap-bench-weight-'));
-  const server = await startServer();
+  // The thumbnails' URLs, written into the recap before the build, need the server's port before it starts.
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  let server: StaticServer | undefined;
   let context: BrowserContext | undefined;
   try {
     const contentDir = join(base, 'content');
     const outDir = join(base, 'dist');
-    const { slug, clips, firstClip } = await writeTenClipRecap(contentDir, server.origin);
+    const { slug, clips, firstClip } = await writeTenClipRecap(contentDir, origin);
     log(`building the site with one ${clips}-clip recap...`);
-    await buildOurSite({ contentDir, outDir, cacheDir: join(base, 'cache'), siteUrl: server.origin });
+    await buildOurSite({ contentDir, outDir, cacheDir: join(base, 'cache'), siteUrl: origin });
     log(`built ${await countPages(outDir)} pages`);
 
     // A fresh profile in the temp folder, removed with it.
@@ -225,8 +127,13 @@ export async function benchPageWeight(options: { chromiumPath?: string } = {}): 
     const thumbnail = await makeThumbnail(context);
     if (thumbnail[0] !== 0xff || thumbnail[1] !== 0xd8) throw new Error('the thumbnail is not a JPEG');
     log(`thumbnails: a ${thumbnail.length}-byte 480x270 JPEG`);
-    await server.serve(outDir, thumbnail);
-    const probe = await fetch(`${server.origin}/assets/thumbnails/${firstClip}.jpg`);
+    server = await serveStatic(outDir, port, {
+      extra: (pathname) =>
+        /^\/assets\/thumbnails\/[A-Za-z0-9_-]+\.jpg$/.test(pathname)
+          ? { contentType: 'image/jpeg', body: thumbnail, headers: { 'Cache-Control': 'public, max-age=86400' } }
+          : undefined,
+    });
+    const probe = await fetch(`${origin}/assets/thumbnails/${firstClip}.jpg`);
     if (probe.headers.get('content-type') !== 'image/jpeg' || (await probe.arrayBuffer()).byteLength !== thumbnail.length) throw new Error('the thumbnail server does not answer');
 
     const page = await context.newPage();
@@ -252,7 +159,7 @@ export async function benchPageWeight(options: { chromiumPath?: string } = {}): 
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
 
     const path = `/recaps/${slug}/`;
-    await page.goto(server.origin + path, { waitUntil: 'networkidle' });
+    await page.goto(origin + path, { waitUntil: 'networkidle' });
     // Requests still open at network idle (none expected) are counted with the bytes they have so far: none.
     for (const r of pending.values()) responses.push({ ...r, bytes: 0 });
 
@@ -273,7 +180,7 @@ export async function benchPageWeight(options: { chromiumPath?: string } = {}): 
     // External scripts: their body size (decoded), for "our JavaScript" (transfer sizes include headers).
     let externalJsBody = 0;
     for (const [, r] of responses.entries()) {
-      if (r.type !== 'Script' || !r.url.startsWith(server.origin)) continue;
+      if (r.type !== 'Script' || !r.url.startsWith(origin)) continue;
       externalJsBody += (await (await fetch(r.url)).arrayBuffer()).byteLength;
     }
 
@@ -307,7 +214,7 @@ export async function benchPageWeight(options: { chromiumPath?: string } = {}): 
     };
   } finally {
     await context?.close();
-    await server.close();
+    await server?.close();
     await rm(base, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 // A tiny static file server for a built site, close enough to Cloudflare Pages for the browser tests, the offline
 // demo and the benchmark: directories serve index.html, unknown paths the site's 404.html with status 404, and the
-// rules of the site's _headers file (path patterns with a trailing *) are applied. Listens on 127.0.0.1 (a random
-// port unless one is given).
+// rules of the site's _headers file (path patterns with a trailing *) are applied; `extra` answers paths outside
+// the site. Listens on 127.0.0.1 (a random port unless one is given).
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -62,12 +62,30 @@ function headersFor(rules: HeaderRule[], pathname: string): Record<string, strin
   return out;
 }
 
-export async function serveStatic(dir: string, port = 0): Promise<StaticServer> {
+/** A response the server gives for a path outside the site (e.g. the benchmark's stand-in thumbnails). */
+export interface ExtraResponse {
+  contentType: string;
+  body: Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface StaticServerOptions {
+  /** Answers paths the site does not have; undefined falls through to the site. */
+  extra?: (pathname: string) => ExtraResponse | undefined;
+}
+
+export async function serveStatic(dir: string, port = 0, options: StaticServerOptions = {}): Promise<StaticServer> {
   const root = resolve(dir);
   const rules = existsSync(join(root, '_headers')) ? parseHeadersFile(readFileSync(join(root, '_headers'), 'utf8')) : [];
   const server: Server = createServer(async (req, res) => {
     try {
       const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+      const extra = options.extra?.(pathname);
+      if (extra) {
+        res.writeHead(200, { ...extra.headers, 'Content-Type': extra.contentType, 'Content-Length': extra.body.length });
+        res.end(req.method === 'HEAD' ? undefined : extra.body);
+        return;
+      }
       const target = normalize(join(root, pathname));
       if (target !== root && !target.startsWith(root + sep)) {
         res.writeHead(400).end();
@@ -83,10 +101,12 @@ export async function serveStatic(dir: string, port = 0): Promise<StaticServer> 
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
         return;
       }
+      // A length, not chunked encoding, as Pages sends static files (and so transfer sizes count no chunk framing).
       res.writeHead(status, {
         'Cache-Control': 'no-store',
         ...headersFor(rules, pathname),
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Content-Length': (await stat(file)).size,
       });
       if (req.method === 'HEAD') res.end();
       else createReadStream(file).pipe(res);
