@@ -31,9 +31,9 @@ function pagination(total: number, request: ContentGenerationRequest): Generatio
   return { total_items: total, total_pages: totalPages, current_page: request.page, per_page: request.limit, has_next: request.page < totalPages, has_prev: request.page > 1 };
 }
 
-/** The page (or, with limit 0, only the counts) and the GitHub counts of the range, in one D1 round trip. */
 type BatchRunner = (statements: D1PreparedStatement[]) => Promise<D1Result[]>;
 
+/** The page (or, with limit 0, only the counts) and the GitHub counts of the range, in one D1 round trip. */
 async function query(request: ContentGenerationRequest, services: Services, limit: number, also: D1PreparedStatement[] = [], runBatch?: BatchRunner) {
   const counts = services.githubEvents.countsStatement(new Date(request.date_range.start).toISOString(), new Date(request.date_range.end).toISOString(), request.repository);
   const page = await pageContentItems(services.db, itemFilter(request), request.sort_by, request.sort_order, request.page, limit, [counts, ...also], runBatch);
