@@ -19,6 +19,19 @@ export function candidateWindow(createdAt: string, durationSeconds: number, opti
   };
 }
 
+/**
+ * The other way round: the creation times of clips (at most `maxClipSeconds` long) whose candidate window can
+ * hold an event at `occurredAt`, for finding the clips a late event may belong to. Check each found clip with
+ * `candidateWindow` and its real duration.
+ */
+export function clipWindowForEvent(occurredAt: string, maxClipSeconds: number, options: MatchOptions): { from: string; to: string } {
+  const at = Date.parse(occurredAt);
+  return {
+    from: new Date(at - options.windowAfterMinutes * 60_000).toISOString(),
+    to: new Date(at + maxClipSeconds * 1000 + options.windowBeforeMinutes * 60_000).toISOString(),
+  };
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** e.g. "PR #12 merged, 2 commits in streamdev/clip-recap (best match 93%)", or a line saying nothing matched. */

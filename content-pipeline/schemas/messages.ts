@@ -10,6 +10,8 @@ export const ClipAudioMessage = ItemMessage('clip.audio');
 export const ClipTranscribeMessage = ItemMessage('clip.transcribe');
 export const ClipEnhanceMessage = ItemMessage('clip.enhance');
 export const ClipScoreMessage = ItemMessage('clip.score');
+/** Match an already enhanced item again, because GitHub events arrived after it was matched. */
+export const ClipRematchMessage = ItemMessage('clip.rematch');
 
 export const QueueMessage = z.discriminatedUnion('type', [
   JobRunMessage,
@@ -17,6 +19,7 @@ export const QueueMessage = z.discriminatedUnion('type', [
   ClipTranscribeMessage,
   ClipEnhanceMessage,
   ClipScoreMessage,
+  ClipRematchMessage,
 ]);
 export type QueueMessage = z.infer<typeof QueueMessage>;
 export type ItemStageMessage = Exclude<QueueMessage, { type: 'job.run' }>;

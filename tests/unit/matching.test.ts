@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MATCH_OPTIONS, matchClipsToEvents, tokenize, type GitHubEvent, type MatchClip } from '../../content-pipeline/index.ts';
+import { candidateWindow, clipWindowForEvent, DEFAULT_MATCH_OPTIONS, matchClipsToEvents, tokenize, type GitHubEvent, type MatchClip } from '../../content-pipeline/index.ts';
 import { commit, pullRequest } from '../../sample-data/build.ts';
 import { matchInput } from '../../sample-data/index.ts';
 import { accuracyReport } from '../../scripts/match-accuracy.ts';
@@ -123,5 +123,28 @@ describe('npm run match', () => {
     const badEvent = run({ clips: [], events: [{ id: 'e', type: 'deploy', repo: 'o/r', occurred_at: '2026-01-05T15:01:00Z' }] });
     expect(badEvent.stderr).toContain('events.0.type');
     expect(run('not json').stderr).toContain('cannot read');
+  });
+});
+
+describe('clipWindowForEvent', () => {
+  it('holds every clip whose candidate window holds the event (the inverse of candidateWindow)', () => {
+    let seed = 11;
+    const next = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const base = Date.parse('2026-01-05T12:00:00Z');
+    let inside = 0;
+    for (let i = 0; i < 2000; i++) {
+      const clipAt = new Date(base + Math.floor(next() * 4 * 3_600_000)).toISOString();
+      const duration = 5 + Math.floor(next() * 56);
+      const eventAt = new Date(base + Math.floor(next() * 4 * 3_600_000)).toISOString();
+      const forClip = candidateWindow(clipAt, duration, DEFAULT_MATCH_OPTIONS);
+      const forEvent = clipWindowForEvent(eventAt, 60, DEFAULT_MATCH_OPTIONS);
+      const eventInClipWindow = eventAt >= forClip.from && eventAt <= forClip.to;
+      const clipInEventWindow = clipAt >= forEvent.from && clipAt <= forEvent.to;
+      if (eventInClipWindow) {
+        inside++;
+        expect(clipInEventWindow, `${clipAt} (${duration} s) / ${eventAt}`).toBe(true);
+      }
+    }
+    expect(inside).toBeGreaterThan(200);
   });
 });

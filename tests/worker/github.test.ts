@@ -1,5 +1,6 @@
 // GitHub on the local runtime: the webhook receiver (signatures, dedupe, ping, unknown events, example payloads),
-// the backfill job against the fake GitHub over HTTP, one row per event across both paths, and the enhance stage.
+// the backfill job against the fake GitHub over HTTP, one row per event across both paths, the enhance stage, and
+// re-matching when an event arrives after its clip was matched.
 import { env, exports } from 'cloudflare:workers';
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { sign } from '@octokit/webhooks-methods';
@@ -10,7 +11,7 @@ import worker from '../../worker/index.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
 import { CLIPS, GITHUB_EVENTS, helixClips, transcriptSegments, WEEK } from '../../sample-data/index.ts';
 import { errorOf, signedFetch } from './support.ts';
-import { finishedJob, storedItem } from './support-pipeline.ts';
+import { finishedJob, storedItem, waitFor } from './support-pipeline.ts';
 
 const SECRET = 'webhook-secret-for-tests';
 const payloads = examples as Array<{ name: string; examples: any[] }>;
@@ -139,5 +140,53 @@ describe('backfill and matching', () => {
     expect(enhanced.github_context_size_bytes).toBe(JSON.stringify(context).length);
     const row = await env.DB.prepare('SELECT github_confidence FROM content_items WHERE clip_id = ?').bind(clip.id).first<{ github_confidence: number }>();
     expect(row!.github_confidence).toBe(Math.max(...context.matches.map((m) => m.confidence)));
+  });
+
+  it('re-matches a matched clip when a late webhook brings an event inside its window, and only once per change', async () => {
+    const clip = CLIPS.find((c) => c.id === 'CursorPaginationFinallyFixed')!;
+    // Matched and scored (the score stage the enhance stage queued has run): done as far as the pipeline goes.
+    const before = await waitFor('the score stage', async () => {
+      const item = (await storedItem(clip.id))!;
+      return item.processing_status === 'ready_for_content' ? item : undefined;
+    });
+    const lateCommit = {
+      id: 'f'.repeat(40),
+      message: 'Cursor pagination: cover the last page with a test (off by one follow-up)',
+      timestamp: new Date(Date.parse(clip.created_at) + 5 * 60_000).toISOString(),
+      url: `https://github.com/streamdev/clip-recap/commit/${'f'.repeat(40)}`,
+      author: { username: 'streamdev' },
+      added: [],
+      modified: ['worker/storage/jobs.ts'],
+      removed: [],
+    };
+    const push = { ref: 'refs/heads/main', repository: { full_name: 'streamdev/clip-recap' }, sender: { login: 'streamdev' }, commits: [lateCommit] };
+    const response = await deliver('push', push, 'delivery-late-commit');
+    expect(response.status).toBe(200);
+    expect((await response.json<{ rematched_items: number }>()).rematched_items).toBe(1);
+
+    const after = await waitFor('the re-match', async () => {
+      const item = (await storedItem(clip.id))!;
+      return item.github_summary !== before.github_summary ? item : undefined;
+    });
+    expect(after.github_summary).toMatch(/^PR #12 merged, 2 commits in streamdev\/clip-recap \(best match \d+%\)$/);
+    expect(after.processing_status).toBe('ready_for_content');
+    expect(after.content_score).toBe(before.content_score);
+    const context = await (await env.BUCKET.get(`github-context/${clip.id}.json`))!.json<{ matches: Array<{ event: { sha?: string } }> }>();
+    expect(context.matches.some((m) => m.event.sha === lateCommit.id)).toBe(true);
+
+    // The same commit again (a new delivery): matched again, nothing left to change.
+    const version = await env.DB.prepare('SELECT version FROM content_items WHERE clip_id = ?').bind(clip.id).first<{ version: number }>();
+    expect((await deliver('push', push, 'delivery-late-commit-again')).status).toBe(200);
+    const batch = createMessageBatch<unknown>('clip-recap-jobs', [{ id: 'rematch-1', timestamp: new Date(), attempts: 1, body: { type: 'clip.rematch', content_item_id: after.content_item_id } }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['rematch-1']);
+    expect(await env.DB.prepare('SELECT version FROM content_items WHERE clip_id = ?').bind(clip.id).first<{ version: number }>()).toEqual(version);
+  });
+
+  it("queues nothing for an event outside every matched clip's window", async () => {
+    const far = { ref: 'refs/heads/main', repository: { full_name: 'streamdev/clip-recap' }, sender: { login: 'streamdev' }, commits: [{ id: 'e'.repeat(40), message: 'Unrelated, a month later', timestamp: '2026-02-05T12:00:00Z', url: `https://github.com/streamdev/clip-recap/commit/${'e'.repeat(40)}`, author: { username: 'streamdev' }, added: [], modified: [], removed: [] }] };
+    const response = await deliver('push', far, 'delivery-far-commit');
+    expect((await response.json<{ rematched_items: number }>()).rematched_items).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 // The dead-letter consumer's work: a message whose retries ran out marks its job or item failed, with the last
-// error recorded while it was retrying. Repeating this is harmless.
+// error recorded while it was retrying (a failed re-match only logs). Repeating this is harmless.
 import { fail, type QueueMessage } from '../../content-pipeline/index.ts';
 import { log } from '../log.ts';
 import type { Services } from '../services.ts';
@@ -15,6 +15,11 @@ export async function recordDeadLetter(message: QueueMessage, services: Services
       log('error', 'job_dead_lettered', { job_id: message.job_id, reason });
       await services.notify(`Job ${message.job_id}${job ? ` (${job.kind})` : ''} failed: ${reason}`);
     }
+    return;
+  }
+  if (message.type === 'clip.rematch') {
+    // The item itself is fine (it keeps its earlier match): only the refresh is given up.
+    log('error', 'rematch_dead_lettered', { content_item_id: message.content_item_id });
     return;
   }
   await services.contentItems.update(message.content_item_id, (item) => {

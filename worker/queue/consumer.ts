@@ -12,6 +12,7 @@ import { runAudioStage } from '../pipeline/audio-stage.ts';
 import { runEnhanceStage } from '../pipeline/enhance-stage.ts';
 import { runScoreStage } from '../pipeline/score-stage.ts';
 import { recordDeadLetter } from '../pipeline/dead-letters.ts';
+import { runRematchStage } from '../pipeline/rematch.ts';
 import { runTranscribeStage } from '../pipeline/transcribe-stage.ts';
 import type { Services } from '../services.ts';
 
@@ -26,6 +27,7 @@ export const messageHandlers: Record<string, MessageHandler> = {
   'clip.transcribe': runTranscribeStage,
   'clip.enhance': runEnhanceStage,
   'clip.score': runScoreStage,
+  'clip.rematch': runRematchStage,
 };
 
 export function retryDelaySeconds(attempts: number): number {

@@ -7,6 +7,7 @@ import { normalizeWebhook, verifyWebhookSignature } from '../../content-pipeline
 import type { AppBindings } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { log } from '../log.ts';
+import { enqueueRematches } from '../pipeline/rematch.ts';
 import { readCappedBody } from '../middleware/body.ts';
 
 /** GitHub caps webhook payloads at 25 MB; pushes that large carry nothing a recap needs. */
@@ -65,14 +66,16 @@ export function registerGitHubWebhookRoutes(app: Hono<AppBindings>): void {
       await services.githubEvents.recordDelivery(delivery, event, 0, nowIso);
       return c.json({ ok: true, ignored: true, event });
     }
-    // Raw payload first, then the events, then the delivery: a crash before the last step is redone on redelivery.
+    // Raw payload first, then the events, then the clips they may belong to, then the delivery: a crash before the
+    // last step is redone on redelivery.
     await services.bucket.put(`github/webhooks/${delivery}.json`, body, {
       httpMetadata: { contentType: 'application/json' },
       customMetadata: { event },
     });
     const stored = await services.githubEvents.upsert(events, 'webhook', nowIso);
+    const rematched = await enqueueRematches(events, services);
     await services.githubEvents.recordDelivery(delivery, event, stored, nowIso);
-    log('info', 'github_webhook_stored', { event, delivery, events: stored });
-    return c.json({ ok: true, event, stored });
+    log('info', 'github_webhook_stored', { event, delivery, events: stored, rematched_items: rematched });
+    return c.json({ ok: true, event, stored, rematched_items: rematched });
   });
 }
