@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatConfidence, formatOffset, githubSummaryLine } from '../../site/lib/format.ts';
+import { FALLBACK_WARNING } from '../../site/lib/front-matter.ts';
 import { PAGE_SIZE, sortNewestFirst } from '../../site/lib/listing.ts';
 import { buildSite, ROOT, TEST_SITE_URL, type SiteBuild } from './helpers/build.ts';
 import { loadRecaps, type FixtureRecap } from './helpers/content.ts';
@@ -85,6 +86,10 @@ describe('production build', () => {
   it('has a page for every published recap and none for drafts', () => {
     for (const r of published) expect(has(prod, recapPath(r.slug)), r.slug).toBe(true);
     for (const d of drafts) expect(has(prod, recapPath(d.slug)), d.slug).toBe(false);
+  });
+
+  it("installs the fast front-matter reader in Astro's glob loader", () => {
+    expect(prod.log).not.toContain(FALLBACK_WARNING);
   });
 
   it('has the site pages', () => {
