@@ -32,8 +32,9 @@ export function sitemapFilter() {
     const path = new URL(page).pathname;
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] === 'recaps' && parts.length === 2 && draftSlugs.has(parts[1])) return false;
-    if (parts[0] === 'tags' && parts.length === 2 && !publishedTags.has(parts[1])) return false;
-    if (parts[0] === 'categories' && parts.length === 2 && !publishedCategories.has(parts[1])) return false;
+    // A tag or category page and its further pages (/tags/x/page/2/).
+    if (parts[0] === 'tags' && parts.length >= 2 && !publishedTags.has(parts[1])) return false;
+    if (parts[0] === 'categories' && parts.length >= 2 && !publishedCategories.has(parts[1])) return false;
     // Search results are not content.
     if (parts[0] === 'search' && parts.length === 1) return false;
     return true;

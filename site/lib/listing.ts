@@ -54,16 +54,27 @@ export function pageUrl(n: number): string {
   return n <= 1 ? '/' : `/page/${n}/`;
 }
 
-/** Splits into pages of `size`; always at least one (possibly empty) page. */
-export function paginate<T>(items: readonly T[], size = PAGE_SIZE): Page<T>[] {
+/** Splits into pages of `size` whose URLs `urlOf` gives (the home pages' by default); always at least one page. */
+export function paginate<T>(items: readonly T[], size = PAGE_SIZE, urlOf: (n: number) => string = pageUrl): Page<T>[] {
   const total = Math.max(1, Math.ceil(items.length / size));
   return Array.from({ length: total }, (_, i) => ({
     items: items.slice(i * size, (i + 1) * size),
     number: i + 1,
     total,
-    url: pageUrl(i + 1),
-    prevUrl: i > 0 ? pageUrl(i) : null,
-    nextUrl: i + 1 < total ? pageUrl(i + 2) : null,
+    url: urlOf(i + 1),
+    prevUrl: i > 0 ? urlOf(i) : null,
+    nextUrl: i + 1 < total ? urlOf(i + 2) : null,
+  }));
+}
+
+/**
+ * The pages of a tag or category listing (`/tags/x/`, then `/tags/x/page/2/` …), each with the rest parameter its
+ * route (`[tag]/[...page].astro`) takes: undefined for the first page.
+ */
+export function listingPages<T>(base: string, items: readonly T[]): Array<{ page: Page<T>; rest: string | undefined }> {
+  return paginate(items, PAGE_SIZE, (n) => (n <= 1 ? base : `${base}page/${n}/`)).map((page) => ({
+    page,
+    rest: page.number === 1 ? undefined : `page/${page.number}`,
   }));
 }
 

@@ -109,6 +109,27 @@ describe('production build', () => {
     expect(has(prod, 'page/1/index.html')).toBe(false);
   });
 
+  it('paginates every tag and category listing the same way, and lists each recap exactly once across its pages', () => {
+    const hrefs = (path: string) => [
+      ...new Set(select(page(prod, path), 'a', (a) => /^\/recaps\/[^/]+\/$/.test(attr(a, 'href') ?? '')).map((a) => attr(a, 'href'))),
+    ];
+    const listings = [
+      ...[...new Set(published.flatMap((r) => r.data.tags))].map((tag) => ({ base: `tags/${tag}/`, recaps: published.filter((r) => r.data.tags.includes(tag)) })),
+      ...[...new Set(published.map((r) => r.data.category))].map((category) => ({ base: `categories/${category}/`, recaps: published.filter((r) => r.data.category === category) })),
+    ];
+    // (Listings longer than a page: tests/site/generated-recaps.test.ts.)
+    for (const { base, recaps } of listings) {
+      const pages = Math.ceil(recaps.length / PAGE_SIZE);
+      const paths = Array.from({ length: pages }, (_, i) => (i === 0 ? `${base}index.html` : `${base}page/${i + 1}/index.html`));
+      expect(paths.flatMap(hrefs), base).toEqual(recaps.map((r) => `/recaps/${r.slug}/`));
+      expect(has(prod, `${base}page/${pages + 1}/index.html`), base).toBe(false);
+      if (pages > 1) {
+        expect(select(page(prod, paths[0]!), 'a', (a) => attr(a, 'href') === `/${base}page/2/` && attr(a, 'rel') === 'next'), base).toHaveLength(1);
+        expect(select(page(prod, paths[1]!), 'a', (a) => attr(a, 'href') === `/${base}` && attr(a, 'rel') === 'prev'), base).toHaveLength(1);
+      }
+    }
+  });
+
   it('never mentions a draft: no link, no title, no tag page', () => {
     for (const file of htmlFiles(prod.outDir)) {
       const html = readFileSync(file, 'utf8');

@@ -9,6 +9,7 @@ import { sampleSources } from '../support/recap-sources.ts';
 import { buildSite, type SiteBuild } from './helpers/build.ts';
 
 const WEEK = { start: '2026-01-05T00:00:00.000Z', end: '2026-01-12T00:00:00.000Z' };
+const COPIES = 11;
 let site: SiteBuild;
 const slugs: string[] = [];
 
@@ -27,6 +28,9 @@ beforeAll(async () => {
   await write('daily_recap', { start: '2026-01-06T00:00:00.000Z', end: '2026-01-07T00:00:00.000Z' });
   await write('weekly_summary', WEEK);
   await write('topic_focus', WEEK, 'queue');
+  // Eleven more copies of the daily recap under other names: its tags and category then list twelve recaps.
+  const daily = await readFile(join(root, '2026', '2026-01-06-daily-recap.md'), 'utf8');
+  for (let day = 1; day <= COPIES; day++) await writeFile(join(root, '2026', `2026-02-${String(day).padStart(2, '0')}-daily-recap.md`), daily);
   site = await buildSite({ preview: false, contentDir: root });
 }, 120_000);
 
@@ -41,5 +45,25 @@ describe('generated recaps on the site', () => {
     const daily = await readFile(join(site.outDir, 'recaps', '2026-01-06-daily-recap', 'index.html'), 'utf8');
     expect(daily).toContain('&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt; refunds lol');
     expect(daily).not.toContain('<script>alert("xss")</script>');
+  });
+});
+
+describe('listings longer than a page', () => {
+  it('lists a tag of twelve recaps over two pages, ten then two, linked both ways', async () => {
+    const daily = await readFile(join(site.outDir, 'recaps', '2026-01-06-daily-recap', 'index.html'), 'utf8');
+    const tag = /href="\/tags\/([^/"]+)\/"/.exec(daily)![1]!;
+    const links = (html: string) => [...new Set([...html.matchAll(/href="(\/recaps\/[^/"]+\/)"/g)].map((m) => m[1]))];
+    const first = await readFile(join(site.outDir, 'tags', tag, 'index.html'), 'utf8');
+    const second = await readFile(join(site.outDir, 'tags', tag, 'page', '2', 'index.html'), 'utf8');
+    const onFirst = links(first);
+    const onSecond = links(second);
+    expect(onFirst).toHaveLength(10);
+    expect(onSecond.length).toBeGreaterThanOrEqual(2);
+    expect(onFirst.filter((l) => onSecond.includes(l))).toEqual([]);
+    expect(first).toMatch(new RegExp(`href="/tags/${tag}/page/2/" rel="next"|rel="next" href="/tags/${tag}/page/2/"`));
+    expect(second).toMatch(new RegExp(`href="/tags/${tag}/" rel="prev"|rel="prev" href="/tags/${tag}/"`));
+    expect(second).toContain('Page 2 of 2');
+    const sitemap = await readFile(join(site.outDir, 'sitemap-0.xml'), 'utf8');
+    expect(sitemap).toContain(`/tags/${tag}/page/2/</loc>`);
   });
 });

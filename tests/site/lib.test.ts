@@ -19,7 +19,7 @@ import {
   readingMinutes,
 } from '../../site/lib/format.ts';
 import { recapJsonLd, serializeJsonLd } from '../../site/lib/jsonld.ts';
-import { groupByCategory, groupByMonth, groupByTag, isVisible, paginate, sitemapVisibility, sortNewestFirst, type RecapLike } from '../../site/lib/listing.ts';
+import { groupByCategory, groupByMonth, groupByTag, isVisible, listingPages, paginate, sitemapVisibility, sortNewestFirst, type RecapLike } from '../../site/lib/listing.ts';
 import { bodyWordCount } from '../../site/lib/markdown-store.mjs';
 import { isSafeUrl, safeMarkdown } from '../../site/lib/safe-markdown.mjs';
 import { countWords } from '../../site/lib/words.mjs';
@@ -145,6 +145,15 @@ describe('listing', () => {
     ]);
   });
 
+  it('paginates a tag or category listing under its own URL, with the route parameter of each page', () => {
+    const pages = listingPages('/tags/rust/', Array.from({ length: 11 }, (_, i) => i));
+    expect(pages.map(({ page, rest }) => [page.url, rest, page.items.length, page.prevUrl, page.nextUrl])).toEqual([
+      ['/tags/rust/', undefined, 10, null, '/tags/rust/page/2/'],
+      ['/tags/rust/page/2/', 'page/2', 1, '/tags/rust/', null],
+    ]);
+    expect(listingPages('/categories/gaming/', [1]).map(({ page, rest }) => [page.url, rest, page.total])).toEqual([['/categories/gaming/', undefined, 1]]);
+  });
+
   it('groups by tag, category and the month a recap covers', () => {
     const list = [
       r('jan', '2026-01-01T05:30:00Z', { tags: ['b', 'a'], date_range: { start: '2025-12-31T00:00:00Z' } }),
@@ -237,6 +246,8 @@ describe('sitemapFilter', () => {
       expect(keep(`${site}/recaps/secret/`)).toBe(false);
       expect(keep(`${site}/tags/shared/`)).toBe(true);
       expect(keep(`${site}/tags/secret-tag/`)).toBe(false);
+      expect(keep(`${site}/tags/shared/page/2/`)).toBe(true);
+      expect(keep(`${site}/tags/secret-tag/page/2/`)).toBe(false);
       expect(keep(`${site}/categories/development/`)).toBe(true);
       expect(keep(`${site}/categories/gaming/`)).toBe(false);
       expect(keep(`${site}/search/`)).toBe(false);
