@@ -14,7 +14,8 @@
 // process.resourceUsage().maxRSS would be exact too, but only for one Node process: it misses the helper
 // binaries, so it cannot compare a build that runs Pagefind with one that does not.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { processTree } from '../lib/process-tree.ts';
 
 const POLL_MS = 20;
 
@@ -40,35 +41,6 @@ function memoryOf(pid) {
   return { rss: Number(rss[1]), hwm: Number(hwm[1]) };
 }
 
-function childrenOf(pid) {
-  const out = [];
-  let tasks;
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const tid of tasks) {
-    try {
-      for (const c of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/)) if (c) out.push(Number(c));
-    } catch {
-      // the thread or process ended while we looked
-    }
-  }
-  return out;
-}
-
-function tree(root) {
-  const seen = new Set();
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop();
-    if (seen.has(pid)) continue;
-    seen.add(pid);
-    stack.push(...childrenOf(pid));
-  }
-  return [...seen];
-}
 
 const { out, command, args } = parseArgs(process.argv.slice(2));
 const started = performance.now();
@@ -81,7 +53,7 @@ let samples = 0;
 function sample() {
   if (child.pid === undefined) return;
   let sum = 0;
-  for (const pid of tree(child.pid)) {
+  for (const pid of processTree(child.pid)) {
     const mem = memoryOf(pid);
     if (!mem) continue;
     sum += mem.rss;

@@ -1,17 +1,18 @@
 // CPU seconds used by a process tree, split by program, from /proc (Linux). The benchmark uses it to show where a
 // request's cost goes on one machine: the worker runtime (workerd), wrangler's dev tooling (node) and the client.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { processTree } from './process-tree.ts';
 
 const TICKS_PER_SECOND = 100;
 
-function stat(pid: number): { ppid: number; seconds: number; program: string } | null {
+function stat(pid: number): { seconds: number; program: string } | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The executable's name (the thread name in /proc/<pid>/stat is "MainThread" for node).
     const program = basename(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '') || text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, program };
+    return { seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, program };
   } catch {
     return null;
   }
@@ -19,27 +20,12 @@ function stat(pid: number): { ppid: number; seconds: number; program: string } |
 
 /** CPU seconds of `rootPid` and all its descendants, summed by program name (e.g. workerd, node); null off Linux. */
 export function treeCpuSeconds(rootPid: number): Record<string, number> | null {
-  let pids: number[];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
-  } catch {
-    return null;
-  }
-  const children = new Map<number, number[]>();
-  const stats = new Map<number, NonNullable<ReturnType<typeof stat>>>();
-  for (const pid of pids) {
-    const s = stat(pid);
-    if (!s) continue;
-    stats.set(pid, s);
-    children.set(s.ppid, [...(children.get(s.ppid) ?? []), pid]);
-  }
+  if (!stat(rootPid)) return null;
   const totals: Record<string, number> = {};
-  const visit = (pid: number) => {
-    const s = stats.get(pid);
+  for (const pid of processTree(rootPid)) {
+    const s = stat(pid);
     if (s) totals[s.program] = (totals[s.program] ?? 0) + s.seconds;
-    for (const child of children.get(pid) ?? []) visit(child);
-  };
-  visit(rootPid);
+  }
   return totals;
 }
 
