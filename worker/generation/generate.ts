@@ -8,7 +8,7 @@ import {
   type GenerationResults,
 } from '../../content-pipeline/index.ts';
 import type { Services } from '../services.ts';
-import { pageContentItems, type ItemFilter } from '../storage/content-item-queries.ts';
+import { pageContentItems, type BatchRunner, type ItemFilter } from '../storage/content-item-queries.ts';
 
 export function itemFilter(request: ContentGenerationRequest): ItemFilter {
   const f = request.filters ?? {};
@@ -30,8 +30,6 @@ function pagination(total: number, request: ContentGenerationRequest): Generatio
   const totalPages = Math.ceil(total / request.limit);
   return { total_items: total, total_pages: totalPages, current_page: request.page, per_page: request.limit, has_next: request.page < totalPages, has_prev: request.page > 1 };
 }
-
-type BatchRunner = (statements: D1PreparedStatement[]) => Promise<D1Result[]>;
 
 /** The page (or, with limit 0, only the counts) and the GitHub counts of the range, in one D1 round trip. */
 async function query(request: ContentGenerationRequest, services: Services, limit: number, also: D1PreparedStatement[] = [], runBatch?: BatchRunner) {

@@ -188,6 +188,9 @@ export function countStatement(db: D1Database, filter: ItemFilter): D1PreparedSt
   return db.prepare(`SELECT ${parts.map((part) => `(${part})`).join(' + ')} AS n`).bind(...params);
 }
 
+/** Runs statements as one D1 batch: `db.batch`, or a wrapper such as the request's nonce claim (nonce-claim.ts). */
+export type BatchRunner = (statements: D1PreparedStatement[]) => Promise<D1Result[]>;
+
 export interface OffsetPage {
   items: ContentItem[];
   total: number;
@@ -209,7 +212,7 @@ export async function pageContentItems(
   page: number,
   limit: number,
   extra: D1PreparedStatement[] = [],
-  runBatch: (statements: D1PreparedStatement[]) => Promise<D1Result[]> = (statements) => db.batch(statements),
+  runBatch: BatchRunner = (statements) => db.batch(statements),
 ): Promise<OffsetPage> {
   const { where, params } = buildWhere(filter);
   const sort = SORT_COLUMNS[sortBy];
