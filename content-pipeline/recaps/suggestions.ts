@@ -4,8 +4,12 @@ import type { RecapContentType } from '../schemas/recap.ts';
 
 const DAY = 86_400_000;
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Jun 1, 2025" (UTC), as en-US formats it; by hand because toLocaleDateString builds a formatter per call (~0.8 ms). */
 function formatDay(iso: string): string {
-  return new Date(iso).toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+  const date = new Date(iso);
+  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`;
 }
 
 /** ISO 8601 week number and its year (weeks start on Monday; week 1 holds the year's first Thursday). */
