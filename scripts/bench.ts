@@ -85,7 +85,7 @@ if (only.has('build')) {
   const build = await benchSiteBuild({ recaps });
   results.site_build = build;
   table(`3. site build, ${recaps} recaps`, [
-    { site: 'clip-recap (Astro + Pagefind)', ...build.ours },
+    { site: 'clip-recap (Astro, search index included)', ...build.ours },
     { site: 'bare Astro blog', ...build.bare },
     { site: 'ratio ours/bare', seconds: build.ratio_time, peak_rss_mb: build.ratio_memory },
   ]);

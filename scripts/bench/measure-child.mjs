@@ -8,11 +8,11 @@
 // every POLL_MS the runner walks the tree (the child, then /proc/<pid>/task/<tid>/children recursively) and reads
 // VmRSS and VmHWM from /proc/<pid>/status of each process.
 // - peak_rss_kb: the highest SUM of VmRSS over the tree seen at any sample: the memory the job held at once,
-//   including helper binaries (esbuild, Pagefind's indexer). Sampled, so a spike shorter than POLL_MS can be missed.
+//   including helper binaries (esbuild, the bundler's workers). Sampled, so a spike shorter than POLL_MS can be missed.
 // - root_hwm_kb: VmHWM (the kernel's exact high-water mark) of the spawned process itself, as last read.
 // - max_process_hwm_kb: the largest VmHWM of any single process in the tree.
 // process.resourceUsage().maxRSS would be exact too, but only for one Node process: it misses the helper
-// binaries, so it cannot compare a build that runs Pagefind with one that does not.
+// binaries, so it cannot compare builds that use different ones.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { processTree } from '../lib/process-tree.ts';

@@ -6,15 +6,15 @@
 // - Content: N daily recaps written by the real generator (content-pipeline buildRecap, validated by the recap
 //   schema) from the sample week's sources, each with 10 clips, one per day (distinct dates and slugs), with
 //   rotated clip sets, per-recap clip ids and varied view counts, so the bodies differ.
-// - OURS: scripts/site/build.mjs (astro build + Pagefind, exactly what deploys), SITE_CONTENT_DIR on the temp
+// - OURS: scripts/site/build.mjs (astro build, search index included: exactly what deploys), SITE_CONTENT_DIR on the temp
 //   content, SITE_OUT_DIR and SITE_CACHE_DIR in fresh temp directories every round (cold builds).
 // - BARE: a generated minimal Astro project in a temp directory (node_modules is a symlink to this repository's,
 //   so it is the same astro; checked at every build): a content collection with the same N bodies and front
 //   matter stripped to title and date (schema z.object({ title, date })), one layout, an index listing every post,
 //   one page per post, no integrations, Astro's default Markdown processor, built with the programmatic build().
 // - Measurement: each build runs as a child of scripts/bench/measure-child.mjs, which reports wall time and the
-//   peak summed RSS of the build's whole process tree (polled from /proc every 20 ms; that includes Pagefind's
-//   indexer and esbuild, which process.resourceUsage().maxRSS would miss). Same runner, same Node, same
+//   peak summed RSS of the build's whole process tree (polled from /proc every 20 ms; that includes helper
+//   binaries such as esbuild, which process.resourceUsage().maxRSS would miss). Same runner, same Node, same
 //   NODE_ENV for both. Rounds are interleaved (ours, bare, ours, bare, ...; 3 rounds unless --rounds, at least
 //   2) and the median of each is reported.
 import { spawn } from 'node:child_process';
@@ -96,7 +96,7 @@ export async function runMeasured(args: string[], { cwd, env, label }: { cwd: st
   }
 }
 
-/** Builds our site (scripts/site/build.mjs: astro build + Pagefind), production unless `preview`, measured. */
+/** Builds our site (scripts/site/build.mjs), production unless `preview`, measured. */
 export async function buildOurSite(opts: { contentDir: string; outDir: string; cacheDir: string; siteUrl: string; preview?: boolean }): Promise<Measurement> {
   const env = buildEnv({
     SITE_URL: opts.siteUrl,
@@ -213,9 +213,9 @@ export async function benchSiteBuild(options: { recaps?: number; rounds?: number
       const oursOut = join(base, `ours-${r}`);
       const o = await buildOurSite({ contentDir, outDir: join(oursOut, 'dist'), cacheDir: join(oursOut, 'cache'), siteUrl: 'https://bench.example.test' });
       ours.push({ seconds: o.seconds, rss: o.peak_rss_kb, pages: await countPages(join(oursOut, 'dist')) });
-      const split = /astro (\d+) ms, pagefind (\d+) ms/.exec(o.log);
+      const astro = /astro (\d+) ms/.exec(o.log);
       log(
-        `round ${r}/${rounds} ours: ${o.seconds.toFixed(1)} s${split ? ` (astro ${split[1]} ms, pagefind ${split[2]} ms)` : ''}, ` +
+        `round ${r}/${rounds} ours: ${o.seconds.toFixed(1)} s${astro ? ` (astro build ${astro[1]} ms)` : ''}, ` +
           `peak tree RSS ${(o.peak_rss_kb / 1024).toFixed(0)} MB (main process VmHWM ${(o.root_hwm_kb / 1024).toFixed(0)} MB), ${ours.at(-1)!.pages} pages`,
       );
       await rm(oursOut, { recursive: true, force: true });

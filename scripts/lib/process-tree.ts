@@ -1,5 +1,5 @@
 // A process and all its descendants, read from /proc (Linux): the benchmark's memory runner and its CPU accounting
-// both measure whole process trees (wrangler's node and workerd; Astro, esbuild and Pagefind).
+// both measure whole process trees (wrangler's node and workerd; Astro and its native helpers).
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** The direct children of `pid` (of every one of its threads); empty when it is gone. */

@@ -248,15 +248,49 @@ describe.skipIf(!haveChromium && !IN_CI)('site in a browser', () => {
     }
   });
 
-  it('searches with Pagefind', async () => {
+  it('searches as the reader types: ranked result links with highlighted excerpts, from the index files only', async () => {
     const { page, watch } = await open('/search/');
-    const input = page.locator('.pagefind-ui__search-input');
-    await input.fill('poison message');
-    const first = page.locator('.pagefind-ui__result-link').first();
-    await first.waitFor();
-    expect(await first.getAttribute('href')).toBe(`/recaps/${DAILY.slug}/`);
+    const fetched: string[] = [];
+    page.on('request', (req) => fetched.push(new URL(req.url()).pathname));
+    await page.locator('#search-input').fill('poison message');
+    const links = page.locator('.search-result-title a');
+    await expect.poll(() => links.first().getAttribute('href')).toBe(`/recaps/${DAILY.slug}/`);
+    expect(await links.first().textContent()).toBe(DAILY.data.title);
+    const marks = await page.locator('.search-result').first().locator('.search-excerpt mark').allTextContents();
+    expect(marks.map((m) => m.toLowerCase())).toEqual(expect.arrayContaining(['poison', 'message']));
+    await expect.poll(() => page.locator('.search-status').textContent()).toMatch(/^\d+ recaps? for “poison message”$/);
+    // The query is kept in the address, and a link with ?q= runs it.
+    expect(new URL(page.url()).searchParams.get('q')).toBe('poison message');
+    expect(fetched.every((p) => p.startsWith('/search-index/'))).toBe(true);
+    expect(fetched).toContain('/search-index/manifest.json');
+    // Folded diacritics and case, and the last word completed while typing.
+    await page.locator('#search-input').fill('PÖISON mess');
+    await expect.poll(() => links.first().getAttribute('href')).toBe(`/recaps/${DAILY.slug}/`);
+    await page.locator('#search-input').fill('zzznotaword');
+    await expect.poll(() => page.locator('.search-status').textContent()).toBe('No recap matches “zzznotaword”.');
+    expect(await page.locator('.search-result').count()).toBe(0);
     expect(watch.errors).toEqual([]);
     expect(watch.twitch).toEqual([]);
+    expect(watch.foreign).toEqual([]);
+    await page.close();
+  });
+
+  it('shows hostile titles and transcripts in search results as text: no markup, no script, no dialog', async () => {
+    const { page, watch } = await open('/search/?q=onerror');
+    const results = page.locator('.search-result');
+    await expect.poll(() => results.count()).toBeGreaterThan(0);
+    const hrefs = await page.locator('.search-result-title a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(hrefs).toContain(`/recaps/${HOSTILE.slug}/`);
+    expect(hrefs.every((h) => /^\/recaps\/[^/]+\/$/.test(h ?? ''))).toBe(true);
+    const hostile = results.filter({ has: page.locator(`a[href="/recaps/${HOSTILE.slug}/"]`) });
+    expect(await hostile.locator('.search-result-title a').textContent()).toBe(HOSTILE.data.title);
+    // Only the elements the script builds: no element came from the index's text.
+    const tags = await page.locator('.search-results *').evaluateAll((els) => [...new Set(els.map((e) => e.tagName.toLowerCase()))].sort());
+    expect(tags.every((t) => ['a', 'h2', 'li', 'mark', 'p'].includes(t))).toBe(true);
+    expect(await page.locator('.search-results script, .search-results img, .search-results iframe').count()).toBe(0);
+    expect(watch.dialogs).toEqual([]);
+    expect(watch.errors).toEqual([]);
+    expect(await page.locator('#search-input').inputValue()).toBe('onerror');
     await page.close();
   });
 
@@ -270,6 +304,8 @@ describe.skipIf(!haveChromium && !IN_CI)('site in a browser', () => {
       ['home', '/', 375, 'light'],
       ['home', '/', 1280, 'dark'],
       ['archive', '/archive/', 1280, 'light'],
+      ['search', '/search/?q=queue', 375, 'dark'],
+      ['search', '/search/?q=queue', 1280, 'light'],
     ];
     for (const [name, path, width, colorScheme] of shots) {
       const { page } = await open(path, { width, height: 900 });

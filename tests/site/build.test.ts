@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatConfidence, formatOffset, githubSummaryLine } from '../../site/lib/format.ts';
 import { FALLBACK_WARNING } from '../../site/lib/front-matter.ts';
 import { PAGE_SIZE, sortNewestFirst } from '../../site/lib/listing.ts';
+import { decodePostings, shardOf } from '../../site/lib/search-client.ts';
+import type { DocEntry, SearchManifest } from '../../site/lib/search-index.ts';
+import { terms } from '../../site/lib/search-text.ts';
 import { buildSite, ROOT, TEST_SITE_URL, type SiteBuild } from './helpers/build.ts';
 import { loadRecaps, type FixtureRecap } from './helpers/content.ts';
 import { attr, elements, hasClass, parseHtml, select, text, visibleText } from './helpers/html.ts';
@@ -47,6 +50,19 @@ function htmlFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.html'))
     .map((f) => join(dir, f));
+}
+
+/** The built search index: manifest, every recap's doc entry in order, and a term's postings. */
+function searchIndex(b: SiteBuild) {
+  const json = (file: string) => JSON.parse(read(b, `search-index/${file}.json`));
+  const manifest = json('manifest') as SearchManifest;
+  const docs = Array.from({ length: Math.ceil(manifest.docs / manifest.docsPerFile) }, (_, n) => json(`d-${n}`) as DocEntry[]).flat();
+  const postings = (term: string) => {
+    const n = shardOf(manifest.shards, term);
+    const list = n < 0 ? undefined : (json(`t-${n}`) as Record<string, number[]>)[term];
+    return list ? decodePostings(list) : new Map<number, number>();
+  };
+  return { manifest, docs, postings };
 }
 
 function parseXml(xml: string): any {
@@ -176,15 +192,41 @@ describe('production build', () => {
     expect(select(page(prod, 'index.html'), 'meta', (m) => attr(m, 'name') === 'robots')).toEqual([]);
   });
 
-  it('builds a Pagefind index of the recap pages, loaded by the search page only', () => {
-    const entry = JSON.parse(read(prod, 'pagefind/pagefind-entry.json'));
-    expect(entry.languages.en.page_count).toBe(published.length);
-    expect(has(prod, 'pagefind/pagefind-ui.js')).toBe(true);
-    expect(has(prod, 'pagefind/pagefind-ui.css')).toBe(true);
+  it('builds a search index of exactly the published recaps, newest first, fetched by the search page only', () => {
+    const index = searchIndex(prod);
+    expect(index.manifest.docs).toBe(published.length);
+    expect(index.docs.map((d) => d[0])).toEqual(published.map((r) => r.slug));
+    expect(index.docs.map((d) => d[1])).toEqual(published.map((r) => r.data.title));
+    // Every word of a recap's title, summary, tags, clip titles and body leads back to it.
+    const hostile = published.find((r) => r.slug === HOSTILE)!;
+    const id = published.indexOf(hostile);
+    const [prose] = select(page(prod, recapPath(HOSTILE)), 'div', (d) => hasClass(d, 'prose'));
+    const words = terms([hostile.data.title, hostile.data.description, hostile.data.tags.join(' '), hostile.data.clips.map((c) => `${c.title} ${c.transcript_excerpt}`).join(' '), text(prose!)].join(' '));
+    expect(words.length).toBeGreaterThan(50);
+    for (const term of words) {
+      expect(index.postings(term).has(id), term).toBe(true);
+    }
     const search = page(prod, 'search/index.html');
-    expect(select(search, 'script', (s) => attr(s, 'src') === '/pagefind/pagefind-ui.js')).toHaveLength(1);
-    for (const file of htmlFiles(prod.outDir).filter((f) => !f.includes(`${'search'}/index.html`))) {
-      expect(readFileSync(file, 'utf8'), relative(prod.outDir, file)).not.toContain('pagefind-ui');
+    expect(select(search, 'input', (i) => attr(i, 'type') === 'search' && attr(i, 'id') === 'search-input')).toHaveLength(1);
+    const scripts = select(search, 'script', (s) => attr(s, 'type') === 'module');
+    expect(scripts).toHaveLength(1);
+    const code = attr(scripts[0]!, 'src') ? read(prod, attr(scripts[0]!, 'src')!.slice(1)) : text(scripts[0]!);
+    expect(code).toContain('/search-index/');
+    // No other page carries the search code or points at the index.
+    for (const file of htmlFiles(prod.outDir).filter((f) => !f.endsWith(join('search', 'index.html')))) {
+      const html = readFileSync(file, 'utf8');
+      expect(html, relative(prod.outDir, file)).not.toContain('search-index');
+      for (const s of select(parseHtml(html), 'script', (s) => !!attr(s, 'src'))) expect(attr(s, 'src'), relative(prod.outDir, file)).not.toBe(attr(scripts[0]!, 'src'));
+    }
+  });
+
+  it('keeps drafts out of the search index', () => {
+    const files = readdirSync(join(prod.outDir, 'search-index')).map((f) => readFileSync(join(prod.outDir, 'search-index', f), 'utf8'));
+    for (const d of drafts) {
+      for (const json of files) {
+        expect(json).not.toContain(d.slug);
+        expect(json).not.toContain(JSON.stringify(d.data.title).slice(1, -1));
+      }
     }
   });
 });
@@ -197,6 +239,7 @@ describe('preview build', () => {
     expect(select(doc, 'meta', (m) => attr(m, 'name') === 'robots').map((m) => attr(m, 'content'))).toEqual(['noindex']);
     expect(read(preview, 'index.html')).toContain(`/recaps/${DRAFT}/`);
     for (const tag of draftOnlyTags) expect(has(preview, `tags/${tag}/index.html`), tag).toBe(true);
+    expect(searchIndex(preview).docs.map((d) => d[0])).toContain(DRAFT);
     expect(read(preview, 'robots.txt')).toContain('Disallow: /');
   });
 

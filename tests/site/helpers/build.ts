@@ -1,4 +1,4 @@
-// Runs the real site build (scripts/site/build.mjs: astro build + Pagefind) in a child process, into a temp
+// Runs the real site build (scripts/site/build.mjs: astro build, search index included) in a child process, into a temp
 // directory, so tests never touch dist/. Builds are serialized across test files with a lock directory:
 // concurrent Astro builds of one project share the generated .astro/ folder.
 import { spawn } from 'node:child_process';

@@ -1,0 +1,92 @@
+// The search page's script (site/pages/search.astro, the only page that loads it): runs queries as the reader
+// types, keeps the query in the address (?q=), and draws the results. Everything from the index (titles, clip
+// titles, transcripts) goes into the page as text nodes, never through an HTML parser; links are built here,
+// to our own /recaps/<slug>/ pages only.
+import { excerpt, parseQuery, Searcher, type Hit, type QueryTerm } from './search-client.ts';
+
+const PAGE = 10;
+
+async function loadJson(file: string): Promise<unknown> {
+  const res = await fetch(`/search-index/${file}.json`);
+  if (!res.ok) throw new Error(`search index: ${file} answered ${res.status}`);
+  return res.json();
+}
+
+function resultItem(hit: Hit, query: readonly QueryTerm[]): HTMLLIElement {
+  const li = document.createElement('li');
+  li.className = 'search-result';
+  const heading = li.appendChild(document.createElement('h2'));
+  heading.className = 'search-result-title';
+  const link = heading.appendChild(document.createElement('a'));
+  link.href = `/recaps/${encodeURIComponent(hit.slug)}/`;
+  link.textContent = hit.title;
+  const date = li.appendChild(document.createElement('p'));
+  date.className = 'meta';
+  date.textContent = hit.dateLabel;
+  const p = li.appendChild(document.createElement('p'));
+  p.className = 'search-excerpt';
+  for (const part of excerpt(hit.text, query)) {
+    if (part.hit) p.appendChild(document.createElement('mark')).textContent = part.text;
+    else p.append(part.text);
+  }
+  return li;
+}
+
+export function startSearch(root: HTMLElement): void {
+  const form = root.querySelector('form')!;
+  const input = root.querySelector<HTMLInputElement>('input[type="search"]')!;
+  const status = root.querySelector<HTMLElement>('.search-status')!;
+  const list = root.querySelector<HTMLOListElement>('.search-results')!;
+  const more = root.querySelector<HTMLButtonElement>('.search-more')!;
+  const searcher = new Searcher(loadJson);
+  let run = 0;
+  let shown: { ids: number[]; query: QueryTerm[]; count: number } | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const showMore = async (current: number) => {
+    if (!shown) return;
+    const ids = shown.ids.slice(shown.count, shown.count + PAGE);
+    const hits = await searcher.hits(ids);
+    if (current !== run) return;
+    list.append(...hits.map((hit) => resultItem(hit, shown!.query)));
+    shown.count += ids.length;
+    more.hidden = shown.count >= shown.ids.length;
+  };
+
+  const search = async () => {
+    const current = ++run;
+    const text = input.value;
+    const query = parseQuery(text);
+    history.replaceState(null, '', text.trim() ? `?q=${encodeURIComponent(text)}` : location.pathname);
+    try {
+      const ids = await searcher.search(query);
+      if (current !== run) return;
+      list.replaceChildren();
+      more.hidden = true;
+      shown = { ids, query, count: 0 };
+      const shownText = text.trim();
+      status.textContent = query.length === 0 ? '' : ids.length === 0 ? `No recap matches “${shownText}”.` : `${ids.length} ${ids.length === 1 ? 'recap' : 'recaps'} for “${shownText}”`;
+      await showMore(current);
+    } catch {
+      if (current !== run) return;
+      status.textContent = '';
+      root.querySelector('.search-unavailable')?.removeAttribute('hidden');
+    }
+  };
+
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(search, 120);
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    void search();
+  });
+  more.addEventListener('click', () => void showMore(run));
+  const q = new URLSearchParams(location.search).get('q');
+  if (q) {
+    input.value = q;
+    void search();
+  }
+}
