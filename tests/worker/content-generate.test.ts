@@ -142,6 +142,8 @@ describe('POST /api/content/generate: async and idempotency', () => {
     expect(accepted.content_items).toBeUndefined();
     const done = await finishedJob(accepted.job_id);
     expect(done.status).toBe('completed');
+    // The message carried the request, so the job ran without a claim (no worker ever held it).
+    expect(await env.DB.prepare('SELECT worker_id FROM jobs WHERE job_id = ?').bind(accepted.job_id).first('worker_id')).toBeNull();
     const results = done.results as { content_items: ContentItem[]; suggested_title: string };
     expect(results.content_items).toHaveLength(5);
     expect(results.suggested_title).toMatch(/^Week 10, 2026 on stream/);

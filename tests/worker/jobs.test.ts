@@ -24,8 +24,9 @@ async function insertJob(jobId: string, status = 'completed', extra: Record<stri
     .run();
 }
 
-async function deliverJob(jobId: string, queue = 'clip-recap-jobs', attempts = 1) {
-  const batch = createMessageBatch<unknown>(queue, [{ id: `run-${attempts}`, timestamp: new Date(), attempts, body: { type: 'job.run', job_id: jobId } }]);
+async function deliverJob(jobId: string, queue = 'clip-recap-jobs', attempts = 1, inline?: { kind: string; request: unknown }) {
+  const body = { type: 'job.run', job_id: jobId, ...(inline && { inline }) };
+  const batch = createMessageBatch<unknown>(queue, [{ id: `run-${attempts}`, timestamp: new Date(), attempts, body }]);
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
   return getQueueResult(batch, ctx);
@@ -76,6 +77,66 @@ describe('GET /api/jobs', () => {
     }
     expect((await signedFetch('GET', `/api/jobs/${ulid()}/status`)).status).toBe(404);
   });
+});
+
+describe('read-only jobs (the request in the message, no claim)', () => {
+  const request = { date_range: { start: '2026-01-05T00:00:00Z', end: '2026-01-06T00:00:00Z' }, content_type: 'daily_recap', mode: 'async' };
+  const inline = { kind: 'content_generation', request };
+  const row = (jobId: string) => env.DB.prepare('SELECT status, results, worker_id, started_at, completed_at, updated_at, error_message FROM jobs WHERE job_id = ?').bind(jobId).first<Record<string, string | null>>();
+
+  it('completes a queued job with the same answer the claim path gives, in one write', async () => {
+    const viaMessage = ulid();
+    const viaClaim = ulid();
+    await insertJob(viaMessage, 'queued');
+    await insertJob(viaClaim, 'queued');
+    await env.DB.prepare('UPDATE jobs SET request_data = ?1 WHERE job_id = ?2').bind(JSON.stringify(request), viaClaim).run();
+    expect((await deliverJob(viaMessage, 'clip-recap-jobs', 1, inline)).explicitAcks).toEqual(['run-1']);
+    expect((await deliverJob(viaClaim)).explicitAcks).toEqual(['run-1']);
+    const [a, b] = [await row(viaMessage), await row(viaClaim)];
+    expect(a).toMatchObject({ status: 'completed', worker_id: null });
+    expect(a!.started_at).toBe(a!.completed_at);
+    expect(JSON.parse(a!.results!)).toEqual(JSON.parse(b!.results!));
+    expect(JSON.parse(a!.results!).date_range).toEqual(request.date_range);
+  });
+
+  it('leaves a finished job, or one a live worker holds, as it was; a lapsed lease is taken over', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const done = ulid();
+    await insertJob(done, 'completed');
+    const before = await row(done);
+    expect((await deliverJob(done, 'clip-recap-jobs', 1, inline)).explicitAcks).toEqual(['run-1']);
+    expect(await row(done)).toEqual(before);
+
+    const future = new Date(Date.now() + 60_000).toISOString();
+    const held = ulid();
+    await insertJob(held, 'processing', { worker_id: 'live-worker', lease_expires_at: future, started_at: new Date().toISOString() });
+    await deliverJob(held, 'clip-recap-jobs', 1, inline);
+    expect(await row(held)).toMatchObject({ status: 'processing', worker_id: 'live-worker', results: null });
+
+    const past = new Date(Date.now() - 60_000).toISOString();
+    const lapsed = ulid();
+    await insertJob(lapsed, 'processing', { worker_id: 'dead-worker', lease_expires_at: past, started_at: past });
+    await deliverJob(lapsed, 'clip-recap-jobs', 1, inline);
+    expect(await row(lapsed)).toMatchObject({ status: 'completed', worker_id: null, started_at: past });
+  });
+
+  it('fails a job whose request is invalid at once, and retries one whose handler crashes', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const invalid = ulid();
+    await insertJob(invalid, 'queued');
+    expect((await deliverJob(invalid, 'clip-recap-jobs', 1, { kind: 'content_generation', request: { date_range: 'yesterday' } })).explicitAcks).toEqual(['run-1']);
+    expect(await row(invalid)).toMatchObject({ status: 'failed' });
+    expect((await row(invalid))!.error_message).toContain('invalid generation request');
+
+    const crashing = ulid();
+    await insertJob(crashing, 'queued');
+    const failing = vi.spyOn(env.DB, 'batch').mockRejectedValue(new Error('D1 unavailable'));
+    const result = await deliverJob(crashing, 'clip-recap-jobs', 1, inline);
+    failing.mockRestore();
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(['run-1']);
+    expect(await row(crashing)).toMatchObject({ status: 'queued', results: null });
+  });
+
 });
 
 describe('job failures', () => {

@@ -1,6 +1,7 @@
 // Runs `job.run` messages: claims the job (so a duplicate delivery or a second worker leaves it alone), runs the
 // handler of its kind with a progress callback, and completes it. A failing attempt hands the job back to the
-// queue for a retry; the dead-letter consumer marks it failed when retries run out.
+// queue for a retry; the dead-letter consumer marks it failed when retries run out. A read-only job whose message
+// carries its request skips the claim: it computes, then records the answer only if the job is still open.
 import type { JobKind, JobProgress, JobRunMessage, JobState } from '../../content-pipeline/index.ts';
 import type { z } from 'zod';
 import { describeError, log } from '../log.ts';
@@ -35,7 +36,18 @@ export type JobHandler = (context: JobContext) => Promise<unknown>;
 
 export const jobHandlers: Partial<Record<JobKind, JobHandler>> = {};
 
+/** Computes a job's answer from its request alone, writing nothing: running it twice is harmless. */
+export type ReadOnlyJobHandler = (request: unknown, services: Services) => Promise<unknown>;
+
+/**
+ * Kinds that can run without a claim. The claim is a D1 write whose only purpose is to keep a second delivery from
+ * repeating the job's work; for a read-only job a repeat changes nothing, and the first answer recorded wins.
+ */
+export const readOnlyJobHandlers: Partial<Record<JobKind, ReadOnlyJobHandler>> = {};
+
 export async function runJobMessage(message: z.infer<typeof JobRunMessage>, services: Services): Promise<void> {
+  const readOnly = message.inline && readOnlyJobHandlers[message.inline.kind];
+  if (message.inline && readOnly) return runReadOnlyJob(message.job_id, message.inline.kind, message.inline.request, readOnly, services);
   const workerId = crypto.randomUUID();
   // The claim is the first and, on the happy path, the only read: it returns the job it took.
   const job = await services.jobs.claim(message.job_id, workerId, services.clock(), JOB_LEASE_MS);
@@ -73,5 +85,23 @@ export async function runJobMessage(message: z.infer<typeof JobRunMessage>, serv
     }
     await services.jobs.release(job.job_id, workerId, error_message, services.clock());
     throw error;
+  }
+}
+
+/** One D1 write instead of three (claim, complete): compute, then complete the job if it is still open. */
+async function runReadOnlyJob(jobId: string, kind: JobKind, request: unknown, handler: ReadOnlyJobHandler, services: Services): Promise<void> {
+  let results: unknown;
+  try {
+    results = await handler(request, services);
+  } catch (error) {
+    if (!(error instanceof PermanentJobError)) throw error; // the queue retries; nothing was claimed to hand back
+    if (await services.jobs.fail(jobId, error.message, services.clock())) {
+      log('warn', 'job_failed', { job_id: jobId, kind, error_message: error.message });
+      await services.notify(`Job ${jobId} (${kind}) failed: ${error.message}`);
+    }
+    return;
+  }
+  if (!(await services.jobs.completeOpen(jobId, results, services.clock()))) {
+    log('info', 'job_message_ignored', { job_id: jobId, reason: 'job is no longer open (done, failed, expired or held by a live worker)' });
   }
 }

@@ -20,7 +20,7 @@ export function registerContentRoutes(app: Hono<AppBindings>): void {
     if (request.mode === 'async') {
       const { job, statement } = services.jobs.prepareCreate('content_generation', request, now, services.jobTtlMs);
       const preview = await generationPreview(request, services, [statement], (statements) => nonce.batch(statements));
-      await enqueue(services.jobsQueue, [{ type: 'job.run', job_id: job.job_id }]);
+      await enqueue(services.jobsQueue, [{ type: 'job.run', job_id: job.job_id, inline: { kind: 'content_generation', request } }]);
       const body = ContentGenerationResponse.parse({ job_id: job.job_id, job_status: job.status, status_url: statusUrl(c, job.job_id), expires_at: job.expires_at, ...preview });
       return c.json(body, 202);
     }

@@ -175,6 +175,22 @@ export class JobStore {
   }
 
   /**
+   * Completes a job nobody holds (queued, or processing with a lapsed lease) with `results`, without a claim: for
+   * read-only jobs (worker/jobs/runner.ts). False when it was already finished, failed, expired or is held.
+   */
+  async completeOpen(jobId: string, results: unknown, nowMs: number): Promise<boolean> {
+    const result = await this.db
+      .prepare(
+        `UPDATE jobs SET status = 'completed', results = ?2, started_at = COALESCE(started_at, ?3), completed_at = ?3, updated_at = ?3,
+           worker_id = NULL, lease_expires_at = NULL
+         WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND lease_expires_at < ?3))`,
+      )
+      .bind(jobId, await this.storableResults(jobId, results), iso(nowMs))
+      .run();
+    return result.meta.changes === 1;
+  }
+
+  /**
    * Newest first, keyset-paginated by job id (ULIDs sort by creation), optionally by status. `direction: 'prev'`
    * walks back towards newer jobs from the cursor. No COUNT over the table; stable when jobs are added meanwhile.
    */
