@@ -40,17 +40,9 @@ async function query(request: ContentGenerationRequest, services: Services, limi
   return { page, summary };
 }
 
-/**
- * The full answer: items, pagination, summary and suggestions. `also` rides in the same D1 batch (the sync call's
- * job record), run by `runBatch` (with the request's nonce claim in front): one round trip in all.
- */
-export async function generateContent(
-  request: ContentGenerationRequest,
-  services: Services,
-  also: D1PreparedStatement[] = [],
-  runBatch?: BatchRunner,
-): Promise<GenerationResults & { rows_read: { page: number; count: number } }> {
-  const { page, summary } = await query(request, services, request.limit, also, runBatch);
+/** The full answer: items, pagination, summary and suggestions. */
+export async function generateContent(request: ContentGenerationRequest, services: Services): Promise<GenerationResults & { rows_read: { page: number; count: number } }> {
+  const { page, summary } = await query(request, services, request.limit);
   const score = meanScore(page.items);
   const categories = suggestedCategories(page.items);
   return {

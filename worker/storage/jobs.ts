@@ -105,20 +105,29 @@ export class JobStore {
   }
 
   /**
-   * A new job already held by `workerId` (processing, with a lease), and the statement that stores it: a sync call
-   * records its job in the same batch as its reads and completes it right after answering. If that completion is
-   * lost, the lapsed lease hands the job to housekeeping's recovery like any job whose worker stopped.
+   * A job completed at once with its results (a sync call that is still recorded), and the statement that stores
+   * it. Results too large for the row are put to R2 first, after `beforeR2` (e.g. settling the request's nonce).
    */
-  prepareStarted(kind: JobKind, request: unknown, nowMs: number, ttlMs: number, workerId: string, leaseMs: number): { job: JobState; statement: D1PreparedStatement } {
+  async prepareCompleted(
+    kind: JobKind,
+    request: unknown,
+    nowMs: number,
+    ttlMs: number,
+    results: unknown,
+    beforeR2: () => Promise<void> = async () => {},
+  ): Promise<{ job: JobState; statement: D1PreparedStatement }> {
     const { job } = this.prepareCreate(kind, request, nowMs, ttlMs);
-    const started: JobState = { ...job, status: 'processing', started_at: job.created_at };
+    const json = JSON.stringify(results);
+    if (json.length > INLINE_RESULTS_MAX) await beforeR2();
+    const stored = await this.storableResults(job.job_id, results, json);
+    const done: JobState = { ...job, status: 'completed', started_at: job.created_at, completed_at: job.created_at, results: stored };
     const statement = this.db
       .prepare(
-        `INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data, started_at, worker_id, lease_expires_at)
-         VALUES (?1, ?2, 'processing', ?3, ?3, ?4, ?5, ?3, ?6, ?7)`,
+        `INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data, results, started_at, completed_at)
+         VALUES (?1, ?2, 'completed', ?3, ?3, ?4, ?5, ?6, ?3, ?3)`,
       )
-      .bind(started.job_id, kind, started.created_at, started.expires_at, started.request_data, workerId, iso(nowMs + leaseMs));
-    return { job: started, statement };
+      .bind(done.job_id, kind, done.created_at, done.expires_at, done.request_data, stored);
+    return { job: done, statement };
   }
 
   async get(jobId: string): Promise<JobState | null> {
