@@ -88,7 +88,7 @@ export async function runJobMessage(message: z.infer<typeof JobRunMessage>, serv
   }
 }
 
-/** One D1 write instead of three (claim, complete): compute, then complete the job if it is still open. */
+/** One D1 write instead of two (claim, then complete): compute, then complete the job if it is still open. */
 async function runReadOnlyJob(jobId: string, kind: JobKind, request: unknown, handler: ReadOnlyJobHandler, services: Services): Promise<void> {
   let results: unknown;
   try {

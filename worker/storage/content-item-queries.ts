@@ -164,9 +164,9 @@ export interface SortedPageOptions {
 /**
  * One page of the items matching `filter` (columns item_json, sort_value, content_item_id), sorted, with the
  * content_item_id as tie-break. Sorted by time it walks the time index and stops after the page. Sorted by views,
- * duration or score over at most 31 days, without a status or category filter, each day contributes its first offset + limit matching rows from that
- * day's sorted index (migration 0007) and those are merged, so a page reads about days x (offset + limit) rows
- * instead of every item in the range; a longer range is read once and sorted.
+ * duration or score over at most 31 days, without a status or category filter, each day contributes its first
+ * offset + limit matching rows from that day's sorted index (migration 0007) and those are merged, so a page reads
+ * about days x (offset + limit) rows instead of every item in the range; otherwise the range is read once and sorted.
  */
 export function sortedPageQuery(filter: ItemFilter, options: SortedPageOptions): { sql: string; params: unknown[] } {
   const sort = SORT_COLUMNS[options.sortBy];
