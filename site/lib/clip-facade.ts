@@ -3,6 +3,15 @@
 // Untrusted strings (the clip title) only ever go through setAttribute/properties, never an HTML parser.
 const EMBED_BASE = 'https://clips.twitch.tv/embed';
 
+/** The facade link's label is this and the clip title (ClipFacade.astro); the title is read back from it. */
+export const WATCH_LABEL = 'Watch on Twitch: ';
+
+/** The clip title of a facade link: its label without WATCH_LABEL. */
+export function facadeTitle(link: Element): string {
+  const label = link.getAttribute('aria-label') ?? '';
+  return label.startsWith(WATCH_LABEL) ? label.slice(WATCH_LABEL.length) : label;
+}
+
 /** The embed URL for a clip, for the page's current host (Twitch refuses embeds without a matching `parent`). */
 export function embedUrl(clipId: string, hostname: string): string {
   const url = new URL(EMBED_BASE);
@@ -29,8 +38,9 @@ export function enhanceFacades(doc: Document): void {
     button.type = 'button';
     button.className = link.className;
     button.dataset.clip = link.dataset.clip;
-    button.dataset.title = link.dataset.title ?? '';
-    button.setAttribute('aria-label', `Play clip: ${link.dataset.title ?? ''}`);
+    const title = facadeTitle(link);
+    button.dataset.title = title;
+    button.setAttribute('aria-label', `Play clip: ${title}`);
     button.append(...link.childNodes);
     link.replaceWith(button);
   }

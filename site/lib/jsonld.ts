@@ -25,8 +25,18 @@ export interface RecapJsonLdInput {
   siteUrl: string;
 }
 
-/** schema.org BlogPosting with one VideoObject per clip, in page order. */
+/**
+ * schema.org BlogPosting with one VideoObject per clip, in page order: the properties search engines document for
+ * these types (Google: Article's headline, image, datePublished, dateModified, author; VideoObject's name,
+ * thumbnailUrl, uploadDate, description, duration, embedUrl, interactionStatistic), plus the post's description,
+ * url and publisher. Left out because nothing reads them or the page already says it: `keywords` and
+ * `articleSection` (the article:tag meta and the category link), `mainEntityOfPage` (the same URL as `url` and the
+ * canonical link), every clip thumbnail again as the post's `image` (each is its video's `thumbnailUrl`; the post's
+ * image is the first, as og:image), and `contentUrl`, which is for the video file itself, not the Twitch page
+ * (the page links it).
+ */
 export function recapJsonLd({ data, url, siteTitle, siteUrl }: RecapJsonLdInput): Record<string, unknown> {
+  const image = data.clips[0]?.thumbnail;
   return {
     '@context': 'https://schema.org',
     '@type': 'BlogPosting',
@@ -35,10 +45,7 @@ export function recapJsonLd({ data, url, siteTitle, siteUrl }: RecapJsonLdInput)
     datePublished: data.date,
     dateModified: data.generated_at,
     url,
-    mainEntityOfPage: { '@type': 'WebPage', '@id': url },
-    image: data.clips.map((c) => c.thumbnail),
-    keywords: data.tags,
-    articleSection: data.category,
+    ...(image !== undefined && { image }),
     author: { '@type': 'Person', name: data.clips[0]?.broadcaster ?? siteTitle },
     publisher: { '@type': 'Organization', name: siteTitle, url: siteUrl },
     video: data.clips.map((clip) => ({
@@ -49,7 +56,6 @@ export function recapJsonLd({ data, url, siteTitle, siteUrl }: RecapJsonLdInput)
       uploadDate: clip.created_at,
       duration: isoDuration(clip.duration_seconds),
       embedUrl: clip.embed_url,
-      contentUrl: clip.url,
       interactionStatistic: {
         '@type': 'InteractionCounter',
         interactionType: { '@type': 'WatchAction' },

@@ -5,7 +5,7 @@
 // drafts, by the same rule (content-index.mjs).
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { recordSitemapVisibility } from './content-index.mjs';
-import { readingMinutes } from './format.ts';
+import { formatDateRange, plural, readingMinutes } from './format.ts';
 import { isVisible, sitemapVisibility, sortNewestFirst } from './listing.ts';
 
 export type Recap = CollectionEntry<'recaps'>;
@@ -47,4 +47,27 @@ export function minutesToRead(recap: Recap): number {
     minutesCache.set(recap.data, minutes);
   }
   return minutes;
+}
+
+export const TYPE_LABEL = { daily_recap: 'Daily recap', weekly_summary: 'Weekly summary', topic_focus: 'Topic focus' } as const;
+
+/** What a listing shows about a recap besides its front matter: type, covered range, clip count, minutes to read. */
+export interface ListingFacts {
+  type: string;
+  range: string;
+  clips: string;
+  minutes: number;
+}
+
+const listingCache = new WeakMap<Recap['data'], ListingFacts>();
+
+/** A recap's listing facts, formatted once per entry (a recap is listed on its home page, tag and category pages). */
+export function listingFacts(recap: Recap): ListingFacts {
+  let facts = listingCache.get(recap.data);
+  if (facts === undefined) {
+    const { content_type, date_range, clips } = recap.data;
+    facts = { type: TYPE_LABEL[content_type], range: formatDateRange(date_range.start, date_range.end), clips: plural(clips.length, 'clip'), minutes: minutesToRead(recap) };
+    listingCache.set(recap.data, facts);
+  }
+  return facts;
 }

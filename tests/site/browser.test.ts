@@ -182,6 +182,33 @@ describe.skipIf(!haveChromium && !IN_CI)('site in a browser', () => {
     await page.close();
   });
 
+  it('draws the play icon on every facade from the stylesheet, purple on hover', async () => {
+    const { page, watch } = await open(`/recaps/${DAILY.slug}/`);
+    const icon = (el: Element, pseudo: string) => {
+      const s = getComputedStyle(el, pseudo);
+      return { content: s.content, width: s.width, height: s.height, clip: s.clipPath.split('(')[0], bg: s.backgroundColor, position: s.position };
+    };
+    const facades = page.locator('button.facade');
+    expect(await facades.count()).toBe(DAILY.data.clips.length);
+    for (let i = 0; i < DAILY.data.clips.length; i++) {
+      expect(await facades.nth(i).evaluate(icon, '::before')).toEqual({ content: '""', width: '68px', height: '48px', clip: 'path', bg: 'rgba(33, 33, 33, 0.8)', position: 'absolute' });
+      expect(await facades.nth(i).evaluate(icon, '::after')).toEqual({ content: '""', width: '68px', height: '48px', clip: 'polygon', bg: 'rgb(255, 255, 255)', position: 'absolute' });
+    }
+    // Centred on the thumbnail.
+    const centred = await facades.first().evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const img = el.querySelector('img')!.getBoundingClientRect();
+      return Math.abs(box.width / 2 - img.width / 2) < 1 && Math.abs(box.height / 2 - img.height / 2) < 1;
+    });
+    expect(centred).toBe(true);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await facades.first().hover();
+    await expect.poll(() => facades.first().evaluate((el) => getComputedStyle(el, '::before').backgroundColor)).toBe('rgb(145, 70, 255)');
+    expect(watch.twitch).toEqual([]);
+    expect(watch.errors).toEqual([]);
+    await page.close();
+  });
+
   it('links every GitHub card to its event', async () => {
     const { page, watch } = await open(`/recaps/${WEEKLY.slug}/`);
     const clips = page.locator('li.clip');

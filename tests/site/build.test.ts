@@ -279,10 +279,28 @@ describe('recap page', () => {
       const facade = select(li, 'a', (a) => hasClass(a, 'facade'))[0]!;
       expect(attr(facade, 'href')).toBe(clip.url);
       expect(attr(facade, 'data-clip')).toBe(clip.id);
+      // The label carries the title (the script reads it back from there for the button and the iframe).
+      expect(attr(facade, 'aria-label')).toBe(`Watch on Twitch: ${clip.title}`);
+      // The thumbnail is the link's only content: the play icon is drawn by the stylesheet.
+      expect(facade.childNodes.map((n) => n.nodeName)).toEqual(['img']);
       const img = select(facade, 'img')[0]!;
-      expect([attr(img, 'src'), attr(img, 'loading'), attr(img, 'width'), attr(img, 'height')]).toEqual([clip.thumbnail, 'lazy', '480', '270']);
+      expect([attr(img, 'src'), attr(img, 'alt'), attr(img, 'loading'), attr(img, 'width'), attr(img, 'height')]).toEqual([clip.thumbnail, '', 'lazy', '480', '270']);
     });
     expect(visibleText(clips[0]!)).toContain('0:43'); // 42.5 s
+  });
+
+  it('draws the play icon once, in the stylesheet, not in every clip', () => {
+    const source = read(prod, recapPath(DAILY));
+    expect(source).not.toContain('<svg');
+    expect(source).not.toContain('data-title');
+    const sheets = select(doc(), 'link', (l) => attr(l, 'rel') === 'stylesheet').map((l) => read(prod, attr(l, 'href')!.slice(1)));
+    expect(sheets).toHaveLength(1);
+    const css = sheets[0]!;
+    // The rounded shape and the triangle, each defined exactly once.
+    expect(css.match(/clip-path:\s*path\(/g)).toHaveLength(1);
+    expect(css.match(/clip-path:\s*polygon\(27px 14px,\s*27px 34px,\s*45px 24px\)/g)).toHaveLength(1);
+    expect(css).toMatch(/\.facade:?:before/);
+    expect(css).toMatch(/\.facade:?:after/);
   });
 
   it('has a GitHub card per event: link, short sha or number, state, relative time, confidence with reason', () => {
@@ -338,14 +356,35 @@ describe('recap page', () => {
       const scripts = select(page(prod, recapPath(p.slug)), 'script', (s) => attr(s, 'type') === 'application/ld+json');
       expect(scripts, p.slug).toHaveLength(1);
       const ld = JSON.parse(text(scripts[0]!));
-      expect(ld['@type']).toBe('BlogPosting');
-      expect(ld.headline).toBe(p.data.title);
-      expect(ld.url).toBe(`${TEST_SITE_URL}/recaps/${p.slug}/`);
+      // Google's Article properties (headline, image, dates, author) and then some.
+      expect(ld).toMatchObject({
+        '@context': 'https://schema.org',
+        '@type': 'BlogPosting',
+        headline: p.data.title,
+        description: p.data.description,
+        datePublished: p.data.date,
+        dateModified: p.data.generated_at,
+        url: `${TEST_SITE_URL}/recaps/${p.slug}/`,
+        image: p.data.clips[0]!.thumbnail,
+        author: { '@type': 'Person', name: p.data.clips[0]!.broadcaster },
+        publisher: { '@type': 'Organization', name: 'Clip Recap', url: `${TEST_SITE_URL}/` },
+      });
       expect(ld.video).toHaveLength(p.data.clips.length);
       ld.video.forEach((v: Record<string, unknown>, i: number) => {
         const c = p.data.clips[i]!;
-        expect(v).toMatchObject({ '@type': 'VideoObject', name: c.title, thumbnailUrl: c.thumbnail, uploadDate: c.created_at, embedUrl: c.embed_url, contentUrl: c.url });
+        // VideoObject: Google's required name, thumbnailUrl, uploadDate, and the recommended properties we have.
+        expect(v).toMatchObject({
+          '@type': 'VideoObject',
+          name: c.title,
+          description: c.transcript_excerpt.trim() || c.title,
+          thumbnailUrl: c.thumbnail,
+          uploadDate: c.created_at,
+          embedUrl: c.embed_url,
+          interactionStatistic: { '@type': 'InteractionCounter', interactionType: { '@type': 'WatchAction' }, userInteractionCount: c.views },
+        });
         expect(v.duration).toMatch(/^PT(\d+H)?(\d+M)?\d+S$/);
+        // contentUrl is for the video file itself; the clip's Twitch page is linked from the page.
+        expect(v).not.toHaveProperty('contentUrl');
       });
     }
   });

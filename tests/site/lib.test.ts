@@ -5,7 +5,7 @@ import matter from 'gray-matter';
 import { createSatteriMarkdownProcessor } from '@astrojs/markdown-satteri';
 import { describe, expect, it } from 'vitest';
 import { RecapFrontmatter } from '../../content-pipeline/schemas/recap.ts';
-import { embedUrl } from '../../site/lib/clip-facade.ts';
+import { embedUrl, facadeTitle, WATCH_LABEL } from '../../site/lib/clip-facade.ts';
 import { clearSitemapVisibility, recordSitemapVisibility, sitemapFilter } from '../../site/lib/content-index.mjs';
 import {
   confidenceLevel,
@@ -49,9 +49,33 @@ describe('recapJsonLd', () => {
     const ld = recapJsonLd({ data: recap!.data, url: 'https://x.test/recaps/a/', siteTitle: 'Clip Recap', siteUrl: 'https://x.test/' }) as any;
     expect(ld['@context']).toBe('https://schema.org');
     expect(ld['@type']).toBe('BlogPosting');
-    expect(ld.mainEntityOfPage['@id']).toBe('https://x.test/recaps/a/');
-    expect(ld.video.map((v: any) => v.contentUrl)).toEqual(recap!.data.clips.map((c) => c.url));
+    expect(ld.url).toBe('https://x.test/recaps/a/');
+    expect(ld.image).toBe(recap!.data.clips[0]!.thumbnail);
+    expect(ld.video.map((v: any) => v.thumbnailUrl)).toEqual(recap!.data.clips.map((c) => c.thumbnail));
     expect(ld.video[0]).toMatchObject({ '@type': 'VideoObject', duration: 'PT43S', uploadDate: '2026-01-05T14:12:40Z', embedUrl: recap!.data.clips[0]!.embed_url });
+  });
+
+  it('holds the properties search engines document for the two types, and no others', () => {
+    const ld = recapJsonLd({ data: recap!.data, url: 'https://x.test/recaps/a/', siteTitle: 'Clip Recap', siteUrl: 'https://x.test/' }) as any;
+    expect(Object.keys(ld).sort()).toEqual(
+      ['@context', '@type', 'author', 'dateModified', 'datePublished', 'description', 'headline', 'image', 'publisher', 'url', 'video'].sort(),
+    );
+    for (const [i, v] of ld.video.entries()) {
+      const clip = recap!.data.clips[i]!;
+      expect(Object.keys(v).sort()).toEqual(['@type', 'description', 'duration', 'embedUrl', 'interactionStatistic', 'name', 'thumbnailUrl', 'uploadDate'].sort());
+      // Google's required VideoObject properties are never empty.
+      for (const key of ['name', 'thumbnailUrl', 'uploadDate']) expect(v[key], key).toMatch(/\S/);
+      expect(v.description).toBe(clip.transcript_excerpt.trim() || clip.title);
+      expect(v.interactionStatistic.userInteractionCount).toBe(clip.views);
+    }
+  });
+
+  it('has no image when there is no clip', () => {
+    const ld = recapJsonLd({ data: { ...recap!.data, clips: [] }, url: 'https://x.test/recaps/a/', siteTitle: 'Clip Recap', siteUrl: 'https://x.test/' }) as any;
+    expect(ld).not.toHaveProperty('image');
+    expect(ld.author.name).toBe('Clip Recap');
+    expect(ld.video).toEqual([]);
+    expect(() => JSON.parse(serializeJsonLd(ld))).not.toThrow();
   });
 });
 
@@ -260,6 +284,19 @@ describe('sitemapFilter', () => {
   it('refuses to filter when the build recorded nothing, rather than let drafts through', () => {
     clearSitemapVisibility();
     expect(() => sitemapFilter()('https://x.test/recaps/pub/')).toThrow(/no recap visibility/);
+  });
+});
+
+describe('facadeTitle', () => {
+  const link = (label: string | null) => ({ getAttribute: (name: string) => (name === 'aria-label' ? label : null) }) as unknown as Element;
+
+  it('reads the clip title back from the facade link label', () => {
+    expect(facadeTitle(link(`${WATCH_LABEL}Finally fixed the bug`))).toBe('Finally fixed the bug');
+    // Only the leading label is removed: a title may contain the same words, or markup, which stays text.
+    expect(facadeTitle(link(`${WATCH_LABEL}${WATCH_LABEL}<script>alert(1)</script>`))).toBe(`${WATCH_LABEL}<script>alert(1)</script>`);
+    expect(facadeTitle(link(WATCH_LABEL))).toBe('');
+    expect(facadeTitle(link('Something else'))).toBe('Something else');
+    expect(facadeTitle(link(null))).toBe('');
   });
 });
 
