@@ -14,6 +14,7 @@ import { BROADCASTER, CLIPS, GITHUB_EVENTS, WEEK } from '../sample-data/index.ts
 import { ApiClient } from './lib/api-client.ts';
 import { localSigningKey, ROOT } from './lib/dev-vars.ts';
 import { isPortFree } from './lib/ports.ts';
+import { countPages } from './lib/count-pages.ts';
 import { Progress } from './lib/progress.ts';
 import { serveStatic } from './lib/static-server.ts';
 import { startWorker, WorkerStartError, type RunningWorker } from './lib/worker-process.ts';
@@ -201,8 +202,8 @@ async function main(): Promise<void> {
 
     progress.start();
     const log = await buildSite();
-    const pages = /\((\d+) pages indexed\)/.exec(log)?.[1] ?? '?';
-    progress.done('site', `built ${pages} pages`);
+    const searchable = /search index: (\d+) recaps/.exec(log)?.[1] ?? '?';
+    progress.done('site', `built ${await countPages(SITE_OUT)} pages; ${searchable} recaps in the search index`);
 
     const total = (performance.now() - started) / 1000;
     console.log(`\nDone in ${total.toFixed(1)} s: ${items.length} clips, ${backfilled.events} GitHub events, ${matched} clips matched, ${published.length} recaps (${changed.length} changed).`);

@@ -19,7 +19,8 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { buildRecap, recapLocation } from '../../content-pipeline/index.ts';
 import { freePort } from '../lib/ports.ts';
 import { serveStatic, type StaticServer } from '../lib/static-server.ts';
-import { approvedSources, buildOurSite, cloneSource, countPages } from './site-build.ts';
+import { countPages } from '../lib/count-pages.ts';
+import { approvedSources, buildOurSite, cloneSource } from './site-build.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

@@ -19,13 +19,14 @@
 //   2) and the median of each is reported.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import matter from 'gray-matter';
 import { buildRecap, recapLocation, type RecapSource } from '../../content-pipeline/index.ts';
 import { sampleSources } from '../../tests/support/recap-sources.ts';
+import { countPages } from '../lib/count-pages.ts';
 import { buildBare, writeBareProject } from './bare-astro.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -109,11 +110,6 @@ export async function buildOurSite(opts: { contentDir: string; outDir: string; c
 }
 
 /** Number of HTML pages in a build output. */
-export async function countPages(dir: string): Promise<number> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.html')).length;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Recaps.
 
