@@ -191,8 +191,9 @@ function median(values: readonly number[]): number {
 
 /**
  * Flushes what earlier steps wrote (and the deletes of the previous output) before a build is timed, so that I/O
- * does not land in the middle of the next build. Without it our build rose round after round in one run (5.1, 5.8,
- * 6.1 s); with it four rounds stayed within 0.2 s (7.0-7.2 s, in a slower hour of this shared VM).
+ * is not written back in the middle of the next build. It does not remove all drift: in a full `npm run bench` both
+ * builds still slow down round after round (ours 4.5, 5.3, 5.8 s; bare 3.3, 3.6, 4.1 s), which points at the shared
+ * VM's CPU rather than the disk; ours and bare alternate, so both see the same conditions.
  */
 function settleDisk(): void {
   spawnSync('sync', { stdio: 'ignore' });
