@@ -76,16 +76,18 @@ export async function runJobMessage(message: z.infer<typeof JobRunMessage>, serv
     const results = await handler(context);
     await services.jobs.complete(job.job_id, workerId, results, services.clock());
   } catch (error) {
-    const { error_message } = describeError(error);
-    if (error instanceof PermanentJobError) {
-      await services.jobs.fail(job.job_id, error_message, services.clock());
-      log('warn', 'job_failed', { job_id: job.job_id, kind: job.kind, error_message });
-      await services.notify(`Job ${job.job_id} (${job.kind}) failed: ${error_message}`);
-      return;
-    }
-    await services.jobs.release(job.job_id, workerId, error_message, services.clock());
+    if (error instanceof PermanentJobError) return failForGood(job.job_id, job.kind, error, services);
+    await services.jobs.release(job.job_id, workerId, describeError(error).error_message, services.clock());
     throw error;
   }
+}
+
+/** A job retrying cannot fix: failed at once, logged and announced (unless it had already finished). */
+async function failForGood(jobId: string, kind: JobKind, error: PermanentJobError, services: Services): Promise<void> {
+  const { error_message } = describeError(error);
+  if (!(await services.jobs.fail(jobId, error_message, services.clock()))) return;
+  log('warn', 'job_failed', { job_id: jobId, kind, error_message });
+  await services.notify(`Job ${jobId} (${kind}) failed: ${error_message}`);
 }
 
 /** One D1 write instead of two (claim, then complete): compute, then complete the job if it is still open. */
@@ -95,11 +97,7 @@ async function runReadOnlyJob(jobId: string, kind: JobKind, request: unknown, ha
     results = await handler(request, services);
   } catch (error) {
     if (!(error instanceof PermanentJobError)) throw error; // the queue retries; nothing was claimed to hand back
-    if (await services.jobs.fail(jobId, error.message, services.clock())) {
-      log('warn', 'job_failed', { job_id: jobId, kind, error_message: error.message });
-      await services.notify(`Job ${jobId} (${kind}) failed: ${error.message}`);
-    }
-    return;
+    return failForGood(jobId, kind, error, services);
   }
   if (!(await services.jobs.completeOpen(jobId, results, services.clock()))) {
     log('info', 'job_message_ignored', { job_id: jobId, reason: 'job is no longer open (done, failed, expired or held by a live worker)' });

@@ -85,14 +85,19 @@ export interface ItemFilter {
   repository?: string;
 }
 
+/** `column IN (?, ...)` with each value once: a repeated one would only spend D1's 100 bound parameters. */
+function inList(column: string, values: readonly string[]): { clause: string; params: string[] } {
+  const unique = [...new Set(values)];
+  return { clause: `${column} IN (${unique.map(() => '?').join(', ')})`, params: unique };
+}
+
 export function buildWhere(filter: ItemFilter): { where: string; params: unknown[] } {
   const clauses = ['clip_created_at >= ?', 'clip_created_at < ?'];
   const params: unknown[] = [new Date(filter.start).toISOString(), new Date(filter.end).toISOString()];
   const add = (clause: string, ...values: unknown[]) => (clauses.push(clause), params.push(...values));
-  // Each value once: a repeated one would only spend D1's 100 bound parameters.
   const addIn = (column: string, values: readonly string[]) => {
-    const unique = [...new Set(values)];
-    add(`${column} IN (${unique.map(() => '?').join(', ')})`, ...unique);
+    const list = inList(column, values);
+    add(list.clause, ...list.params);
   };
   if (filter.broadcaster) add('broadcaster_name = ?', filter.broadcaster);
   if (filter.statuses?.length) addIn('processing_status', filter.statuses);
@@ -242,13 +247,10 @@ export function countStatement(db: D1Database, filter: ItemFilter): D1PreparedSt
     const { sql, params } = indexedCount(filter);
     return db.prepare(`SELECT (${sql}) AS n`).bind(...params);
   }
-  const statuses = filter.statuses?.length ? filter.statuses : ['*'];
-  const categories = filter.categories?.length ? filter.categories : ['*'];
-  const parts = [
-    `SELECT IFNULL(SUM(n), 0) FROM content_item_counts WHERE processing_status IN (${statuses.map(() => '?').join(', ')})
-       AND content_category IN (${categories.map(() => '?').join(', ')}) AND day >= ? AND day < ?`,
-  ];
-  const params: unknown[] = [...statuses, ...categories, dayOf(firstWholeDay), dayOf(endOfWholeDays)];
+  const statuses = inList('processing_status', filter.statuses?.length ? filter.statuses : ['*']);
+  const categories = inList('content_category', filter.categories?.length ? filter.categories : ['*']);
+  const parts = [`SELECT IFNULL(SUM(n), 0) FROM content_item_counts WHERE ${statuses.clause} AND ${categories.clause} AND day >= ? AND day < ?`];
+  const params: unknown[] = [...statuses.params, ...categories.params, dayOf(firstWholeDay), dayOf(endOfWholeDays)];
   for (const [from, to] of [[startMs, firstWholeDay], [endOfWholeDays, endMs]] as const) {
     if (from >= to) continue;
     const edge = indexedCount({ ...filter, start: new Date(from).toISOString(), end: new Date(to).toISOString() });
