@@ -7,7 +7,8 @@ export const SORT_COLUMNS = {
   created_at: 'clip_created_at',
   view_count: 'clip_view_count',
   duration: 'clip_duration',
-  content_score: 'IFNULL(content_score, -1)',
+  // Migration 0008's generated column, IFNULL(content_score, -1): unscored items sort last.
+  content_score: 'score_sort',
 } as const;
 
 const csv = <T extends z.ZodType<string>>(item: T) =>
@@ -91,9 +92,10 @@ function inList(column: string, values: readonly string[]): { clause: string; pa
   return { clause: `${column} IN (${unique.map(() => '?').join(', ')})`, params: unique };
 }
 
-export function buildWhere(filter: ItemFilter): { where: string; params: unknown[] } {
-  const clauses = ['clip_created_at >= ?', 'clip_created_at < ?'];
-  const params: unknown[] = [new Date(filter.start).toISOString(), new Date(filter.end).toISOString()];
+/** The filter's conditions other than the date range, e.g. for a query that bounds time per day. */
+function filterClauses(filter: ItemFilter): { clauses: string[]; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
   const add = (clause: string, ...values: unknown[]) => (clauses.push(clause), params.push(...values));
   const addIn = (column: string, values: readonly string[]) => {
     const list = inList(column, values);
@@ -109,7 +111,15 @@ export function buildWhere(filter: ItemFilter): { where: string; params: unknown
   if (filter.minScore !== undefined) add('content_score >= ?', filter.minScore);
   if (filter.minConfidence !== undefined) add('github_confidence >= ?', filter.minConfidence);
   if (filter.repository) add("EXISTS (SELECT 1 FROM json_each(item_json, '$.github_repos') WHERE value = ?)", filter.repository);
-  return { where: clauses.join(' AND '), params };
+  return { clauses, params };
+}
+
+export function buildWhere(filter: ItemFilter): { where: string; params: unknown[] } {
+  const rest = filterClauses(filter);
+  return {
+    where: ['clip_created_at >= ?', 'clip_created_at < ?', ...rest.clauses].join(' AND '),
+    params: [new Date(filter.start).toISOString(), new Date(filter.end).toISOString(), ...rest.params],
+  };
 }
 
 export function buildListQuery(query: ContentItemListQuery): { sql: string; params: unknown[] } {
@@ -133,7 +143,7 @@ export function buildListQuery(query: ContentItemListQuery): { sql: string; para
   });
 }
 
-/** The day-sorted indexes of migration 0007, for the sorts that are not by time. */
+/** The day-sorted indexes (migrations 0007 and 0008), for the sorts that are not by time. */
 const DAY_SORT_INDEXES: Partial<Record<keyof typeof SORT_COLUMNS, string>> = {
   view_count: 'content_items_day_views',
   duration: 'content_items_day_duration',
@@ -141,20 +151,25 @@ const DAY_SORT_INDEXES: Partial<Record<keyof typeof SORT_COLUMNS, string>> = {
 };
 
 /**
- * Each day costs at least a seek and up to offset + limit rows, so past a month (the generation API's default
- * range cap) a single pass over a channel's range (a few hundred clips a month) reads about as much.
+ * A merge costs a few rows per day it spans (a seek into each day's run) on top of the page, so past a month
+ * (the generation API's default range cap) a single pass over a channel's range can read less.
  */
 const MAX_DAY_RUNS = 31;
 
 const DAY_MS = 86_400_000;
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** The UTC days (YYYY-MM-DD) that [start, end) touches. */
-function utcDays(start: string, end: string): string[] {
-  const days: string[] = [];
+/** A UTC day that [start, end) touches, with the range's bounds where it cuts the day (null: the whole day). */
+type DayRun = [day: string, from: string | null, to: string | null];
+
+function dayRuns(start: string, end: string): DayRun[] {
+  const startMs = Date.parse(start);
   const endMs = Date.parse(end);
-  for (let ms = Math.floor(Date.parse(start) / DAY_MS) * DAY_MS; ms < endMs && days.length <= MAX_DAY_RUNS; ms += DAY_MS) days.push(dayOf(ms));
-  return days;
+  const runs: DayRun[] = [];
+  for (let ms = Math.floor(startMs / DAY_MS) * DAY_MS; ms < endMs && runs.length <= MAX_DAY_RUNS; ms += DAY_MS) {
+    runs.push([dayOf(ms), ms < startMs ? new Date(startMs).toISOString() : null, ms + DAY_MS > endMs ? new Date(endMs).toISOString() : null]);
+  }
+  return runs;
 }
 
 export interface SortedPageOptions {
@@ -168,43 +183,67 @@ export interface SortedPageOptions {
 
 /**
  * One page of the items matching `filter` (columns item_json, sort_value, content_item_id), sorted, with the
- * content_item_id as tie-break. Sorted by time it walks the time index and stops after the page. Sorted by views,
- * duration or score over at most 31 days, without a status or category filter, each day contributes its first
- * offset + limit matching rows from that day's sorted index (migration 0007) and those are merged, so a page reads
- * about days x (offset + limit) rows instead of every item in the range; otherwise the range is read once and sorted.
+ * content_item_id as tie-break.
+ * - Sorted by time, it walks the time index and stops after the page.
+ * - Sorted by views, duration or score within one UTC day, it walks that day's sorted index (0008) and stops.
+ * - Over 2 to 31 days it merges the days' sorted runs: a recursive CTE whose ORDER BY makes its queue a priority
+ *   queue holds each day's next matching row; taking the best one pushes the row after it in the same day (one
+ *   index seek by row value), until offset + limit rows are taken. The page reads about 4 rows per row returned
+ *   (queue, seek, row, result; D1 counts each) plus 3 per day, instead of every item in the range.
+ * - Longer ranges read the range once and sort it.
  */
 export function sortedPageQuery(filter: ItemFilter, options: SortedPageOptions): { sql: string; params: unknown[] } {
   const sort = SORT_COLUMNS[options.sortBy];
   const direction = options.sortOrder === 'desc' ? 'DESC' : 'ASC';
-  const { where, params } = buildWhere(filter);
-  const clauses = [where];
-  if (options.after) {
-    clauses.push(`(${sort}, content_item_id) ${options.sortOrder === 'desc' ? '<' : '>'} (?, ?)`);
-    params.push(...options.after);
-  }
+  const beyond = options.sortOrder === 'desc' ? '<' : '>';
   const order = `ORDER BY ${sort} ${direction}, content_item_id ${direction}`;
-  // A status or category filter has its own (column, time) index that reads only the matching rows of the range;
-  // walking each day's sort order instead reads past every non-matching row (measured: 769 -> 1109 rows for one
-  // category over 7 days in the benchmark), so those keep the single pass.
-  const index = filter.statuses?.length || filter.categories?.length ? undefined : DAY_SORT_INDEXES[options.sortBy];
-  const days = index ? utcDays(filter.start, filter.end) : [];
-  if (!index || days.length > MAX_DAY_RUNS) {
+  const index = DAY_SORT_INDEXES[options.sortBy];
+  const runs = index ? dayRuns(filter.start, filter.end) : [];
+  if (!index || runs.length === 1 || runs.length > MAX_DAY_RUNS) {
+    const { where, params } = buildWhere(filter);
+    const clauses = [where];
+    if (index && runs.length === 1) clauses.push('created_day = ?'), params.push(runs[0]![0]);
+    if (options.after) clauses.push(`(${sort}, content_item_id) ${beyond} (?, ?)`), params.push(...options.after);
     return {
-      sql: `SELECT item_json, ${sort} AS sort_value, content_item_id FROM content_items WHERE ${clauses.join(' AND ')} ${order} LIMIT ? OFFSET ?`,
+      sql: `SELECT item_json, ${sort} AS sort_value, content_item_id FROM content_items${index && runs.length === 1 ? ` INDEXED BY ${index}` : ''}
+            WHERE ${clauses.join(' AND ')} ${order} LIMIT ? OFFSET ?`,
       params: [...params, options.limit, options.offset],
     };
   }
-  // One correlated subquery per day (json_each over the days) picks that day's first rows from its sorted index;
-  // numbered parameters let every day's run share ?1..?n. (D1 caps compound SELECTs, so no UNION ALL per day.)
+  // Numbered parameters: the seeds and the steps share the filter's ?1..?n.
+  const filters = filterClauses(filter);
   let n = 0;
-  const shared = clauses.join(' AND ').replace(/\?/g, () => `?${++n}`);
+  const shared = filters.clauses.map((clause) => ` AND ${clause.replace(/\?/g, () => `?${++n}`)}`).join('');
+  const params = [...filters.params];
+  let after = '';
+  if (options.after) {
+    after = ` AND (${sort}, content_item_id) ${beyond} (?${n + 1}, ?${n + 2})`;
+    params.push(...options.after);
+    n += 2;
+  }
+  /** The first row of `run`'s day that matches and satisfies `seek`, in the sort order. */
+  const first = (run: string, seek: string, orderBy = order) =>
+    `(SELECT content_item_id FROM content_items INDEXED BY ${index}
+      WHERE created_day = ${run}.day${seek} AND (${run}.from_at IS NULL OR clip_created_at >= ${run}.from_at)
+        AND (${run}.to_at IS NULL OR clip_created_at < ${run}.to_at)${shared} ${orderBy} LIMIT 1)`;
+  // The row after m in its day: the next id among m's ties, else the first row past m's value. (A row-value seek,
+  // (sort, id) > (m.sort, m.id), would be one seek, but SQLite seeks only its first column against a recursive
+  // CTE's row and would walk every tie.) The seeds' keyset cursor is a row value: there SQLite seeks both columns.
+  const next = `COALESCE(${first('m', ` AND ${sort} = m.sort_value AND content_item_id ${beyond} m.content_item_id`, `ORDER BY content_item_id ${direction}`)},
+                         ${first('m', ` AND ${sort} ${beyond} m.sort_value`)})`;
+  // The outer SELECT reads the CTE in the order its queue gives rows out, the sort order (SQLite documents this order
+  // for a recursive CTE with ORDER BY); sorting it again would cost D1 one more row read per row.
   return {
-    sql: `SELECT item_json, ${sort} AS sort_value, content_item_id FROM json_each(?${n + 4}) AS day
-          JOIN content_items ON content_item_id IN (
-            SELECT content_item_id FROM content_items INDEXED BY ${index}
-            WHERE substr(clip_created_at, 1, 10) = day.value AND ${shared} ${order} LIMIT ?${n + 1})
-          ORDER BY sort_value ${direction}, content_item_id ${direction} LIMIT ?${n + 2} OFFSET ?${n + 3}`,
-    params: [...params, options.offset + options.limit, options.limit, options.offset, JSON.stringify(days)],
+    sql: `WITH RECURSIVE runs(day, from_at, to_at) AS (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?${n + 1})),
+      merged(day, from_at, to_at, sort_value, content_item_id, item_json) AS (
+        SELECT r.day, r.from_at, r.to_at, c.${sort}, c.content_item_id, c.item_json
+          FROM runs AS r JOIN content_items AS c ON c.content_item_id = ${first('r', after)}
+        UNION ALL
+        SELECT m.day, m.from_at, m.to_at, c.${sort}, c.content_item_id, c.item_json
+          FROM merged AS m JOIN content_items AS c ON c.content_item_id = ${next}
+        ORDER BY 4 ${direction}, 5 ${direction} LIMIT ?${n + 2})
+      SELECT item_json, sort_value, content_item_id FROM merged LIMIT ?${n + 3} OFFSET ?${n + 4}`,
+    params: [...params, JSON.stringify(runs), options.offset + options.limit, options.limit, options.offset],
   };
 }
 
