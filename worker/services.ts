@@ -34,6 +34,7 @@ import { MediaBindingAudioSource } from './adapters/media-binding-audio.ts';
 import { WorkersAiTranscriber } from './adapters/workers-ai-transcriber.ts';
 import type { AppEnv } from './env.ts';
 import { BudgetStore } from './storage/budgets.ts';
+import { coalesceBatches } from './storage/coalesced-batches.ts';
 import { ContentItemStore } from './storage/content-items.ts';
 import { GitHubEventStore } from './storage/github-events.ts';
 import { log } from './log.ts';
@@ -158,6 +159,8 @@ function pickTranscriber(env: AppEnv, http: HttpDeps): Transcriber {
 
 export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Services {
   const http: HttpDeps = { ...defaultHttpDeps(), now: clock };
+  // Batches sent side by side (the read-only jobs of a queue batch) share one D1 round trip.
+  const db = coalesceBatches(env.DB);
   return {
     clock,
     environment: env.ENVIRONMENT,
@@ -187,14 +190,14 @@ export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Se
         ...(env.GITHUB_REPOS.length > 0 && { repos: env.GITHUB_REPOS }),
       },
     },
-    db: env.DB,
+    db,
     bucket: env.BUCKET,
     jobsQueue: env.JOBS_QUEUE,
-    nonces: new NonceStore(env.DB),
-    idempotency: new IdempotencyStore(env.DB, env.IDEMPOTENCY_TTL_HOURS * HOUR_MS),
-    jobs: new JobStore(env.DB, env.BUCKET),
-    contentItems: new ContentItemStore(env.DB, env.BUCKET),
-    budgets: new BudgetStore(env.DB),
+    nonces: new NonceStore(db),
+    idempotency: new IdempotencyStore(db, env.IDEMPOTENCY_TTL_HOURS * HOUR_MS),
+    jobs: new JobStore(db, env.BUCKET),
+    contentItems: new ContentItemStore(db, env.BUCKET),
+    budgets: new BudgetStore(db),
     http,
     helix:
       env.TWITCH_CLIENT_ID && env.TWITCH_CLIENT_SECRET
@@ -216,7 +219,7 @@ export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Se
     ),
     audioSource: pickAudioSource(env, http),
     transcriber: pickTranscriber(env, http),
-    githubEvents: new GitHubEventStore(env.DB),
+    githubEvents: new GitHubEventStore(db),
     notify: safeNotify(env.DISCORD_WEBHOOK_URL ? new DiscordNotifier(env.DISCORD_WEBHOOK_URL, http) : silentNotifier),
     aiJudge: env.AI && env.JUDGE !== 'heuristic' ? new WorkersAiJudge(env.AI.run.bind(env.AI) as unknown as TextModelRunner) : null,
     aiText: env.AI ? (env.AI.run.bind(env.AI) as unknown as TextModelRunner) : null,

@@ -120,6 +120,33 @@ describe('read-only jobs (the request in the message, no claim)', () => {
     expect(await row(lapsed)).toMatchObject({ status: 'completed', worker_id: null, started_at: past });
   });
 
+  it('runs the read-only jobs of a queue batch side by side: two D1 round trips for the whole batch', async () => {
+    const jobs = Array.from({ length: 6 }, () => ulid());
+    for (const jobId of jobs) await insertJob(jobId, 'queued');
+    const days = ['2026-01-05', '2026-01-06', '2026-01-07'];
+    const requestFor = (i: number) => ({ ...request, date_range: { start: `${days[i % 3]}T00:00:00Z`, end: `${days[i % 3]}T12:00:00Z` } });
+    const messages = jobs.map((jobId, i) => ({ id: `m-${i}`, timestamp: new Date(), attempts: 1, body: { type: 'job.run', job_id: jobId, inline: { kind: 'content_generation', request: requestFor(i) } } }));
+    const batch = createMessageBatch<unknown>('clip-recap-jobs', messages);
+    const ctx = createExecutionContext();
+    const calls = vi.spyOn(env.DB, 'batch');
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks.sort()).toEqual(messages.map((m) => m.id).sort());
+    expect(calls).toHaveBeenCalledTimes(2);
+    calls.mockRestore();
+
+    // Each job got its own answer: the same as the same request run alone through the claim path.
+    for (const [i, jobId] of jobs.entries()) {
+      const alone = ulid();
+      await insertJob(alone, 'queued');
+      await env.DB.prepare('UPDATE jobs SET request_data = ?1 WHERE job_id = ?2').bind(JSON.stringify(requestFor(i)), alone).run();
+      await deliverJob(alone);
+      const [together, single] = [await row(jobId), await row(alone)];
+      expect(together).toMatchObject({ status: 'completed', worker_id: null });
+      expect(JSON.parse(together!.results!)).toEqual(JSON.parse(single!.results!));
+      expect(JSON.parse(together!.results!).date_range).toEqual(requestFor(i).date_range);
+    }
+  });
+
   it('fails a job whose request is invalid at once, and retries one whose handler crashes', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     const invalid = ulid();

@@ -45,6 +45,13 @@ export type ReadOnlyJobHandler = (request: unknown, services: Services) => Promi
  */
 export const readOnlyJobHandlers: Partial<Record<JobKind, ReadOnlyJobHandler>> = {};
 
+/** A `job.run` message that carries the request of a read-only kind: it runs without a claim (runReadOnlyJob). */
+export function isReadOnlyJobMessage(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const { type, inline } = body as { type?: unknown; inline?: { kind?: unknown } };
+  return type === 'job.run' && typeof inline?.kind === 'string' && readOnlyJobHandlers[inline.kind as JobKind] !== undefined;
+}
+
 export async function runJobMessage(message: z.infer<typeof JobRunMessage>, services: Services): Promise<void> {
   const readOnly = message.inline && readOnlyJobHandlers[message.inline.kind];
   if (message.inline && readOnly) return runReadOnlyJob(message.job_id, message.inline.kind, message.inline.request, readOnly, services);

@@ -2,7 +2,7 @@
 // message never holds up its batch. Retries back off exponentially; after max_retries the queue moves the message
 // to the dead-letter queue, whose consumer records the failure on the job or item.
 import { QueueMessage } from '../../content-pipeline/index.ts';
-import { RetryLaterError, runJobMessage } from '../jobs/runner.ts';
+import { isReadOnlyJobMessage, RetryLaterError, runJobMessage } from '../jobs/runner.ts';
 import '../jobs/content-generation.ts';
 import '../jobs/recap-publish.ts';
 import '../jobs/clip-ingest.ts';
@@ -55,7 +55,12 @@ export async function consumeBatch(batch: MessageBatch, services: Services): Pro
   // volume of the async API, whose acknowledgement logs its auth line already.
   const done: Array<{ type: string; subject: string | null }> = [];
   try {
-    for (const message of batch.messages) await consumeMessage(message);
+    // Read-only jobs write nothing but their own answer, so they run side by side: their D1 batches (the query,
+    // then the completion) go out together, two round trips for the whole group (storage/coalesced-batches.ts).
+    // Everything else runs one message at a time, in order.
+    const sideBySide = deadLetters ? [] : batch.messages.filter((message) => isReadOnlyJobMessage(message.body));
+    await Promise.all(sideBySide.map(consumeMessage));
+    for (const message of batch.messages) if (!sideBySide.includes(message)) await consumeMessage(message);
   } finally {
     if (done.length > 0) log('info', 'queue_batch_done', { queue: batch.queue, messages: batch.messages.length, done });
   }

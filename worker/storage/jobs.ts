@@ -179,15 +179,16 @@ export class JobStore {
    * read-only jobs (worker/jobs/runner.ts). False when it was already finished, failed, expired or is held.
    */
   async completeOpen(jobId: string, results: unknown, nowMs: number): Promise<boolean> {
-    const result = await this.db
+    // A batch of one, so the completions of jobs run side by side share a round trip (coalesced-batches.ts).
+    const statement = this.db
       .prepare(
         `UPDATE jobs SET status = 'completed', results = ?2, started_at = COALESCE(started_at, ?3), completed_at = ?3, updated_at = ?3,
            worker_id = NULL, lease_expires_at = NULL
          WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND lease_expires_at < ?3))`,
       )
-      .bind(jobId, await this.storableResults(jobId, results), iso(nowMs))
-      .run();
-    return result.meta.changes === 1;
+      .bind(jobId, await this.storableResults(jobId, results), iso(nowMs));
+    const [result] = await this.db.batch([statement]);
+    return result!.meta.changes === 1;
   }
 
   /**
