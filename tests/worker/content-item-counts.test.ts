@@ -4,7 +4,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { contentItemFromClip, transition } from '../../content-pipeline/index.ts';
-import { buildWhere, countStatement, type ItemFilter } from '../../worker/storage/content-item-queries.ts';
+import { buildWhere, countQuery, countStatement, type ItemFilter } from '../../worker/storage/content-item-queries.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
 import { helixClip } from '../support/clips.ts';
 
@@ -44,9 +44,14 @@ describe('content_item_counts', () => {
     // ... then status, category and date changes and deletes straight in SQL, which the triggers must follow too.
     const ids = (await env.DB.prepare("SELECT content_item_id FROM content_items WHERE clip_id LIKE 'count-%'").all<{ content_item_id: string }>()).results.map((r) => r.content_item_id);
     for (const id of ids) {
+      await env.DB.prepare('UPDATE content_items SET clip_duration = ?2, clip_view_count = ?3 WHERE content_item_id = ?1')
+        .bind(id, 10 + Math.floor(next() * 50), Math.floor(next() * 5))
+        .run();
       const change = next();
       if (change < 0.5) {
-        await env.DB.prepare('UPDATE content_items SET processing_status = ?2, content_category = ?3 WHERE content_item_id = ?1').bind(id, pick(STATUSES), pick(CATEGORIES)).run();
+        await env.DB.prepare('UPDATE content_items SET processing_status = ?2, content_category = ?3, content_score = ?4 WHERE content_item_id = ?1')
+          .bind(id, pick(STATUSES), pick(CATEGORIES), pick([null, 0, 35, 80]))
+          .run();
       } else if (change < 0.7) {
         await env.DB.prepare('UPDATE content_items SET clip_created_at = ?2 WHERE content_item_id = ?1').bind(id, new Date(BASE + Math.floor(next() * 10 * 24) * HOUR).toISOString()).run();
       } else if (change < 0.8) {
@@ -61,6 +66,10 @@ describe('content_item_counts', () => {
       { categories: ['development'] },
       { statuses: ['ready_for_content', 'pending'], categories: ['gaming', 'tutorial'] },
       { minViews: 1 },
+      { minDuration: 20, maxDuration: 40 },
+      { maxDuration: 25, statuses: ['queued'] },
+      { minScore: 0 },
+      { minScore: 50, minViews: 0 },
     ];
     let cases = 0;
     for (let r = 0; r < 30; r++) {
@@ -74,7 +83,7 @@ describe('content_item_counts', () => {
         cases++;
       }
     }
-    expect(cases).toBe(180);
+    expect(cases).toBe(300);
   });
 
   it('reads one row per whole day for a count over whole days', async () => {
@@ -87,5 +96,17 @@ describe('content_item_counts', () => {
     expect((await counted({ ...filter, minViews: 0 })).rowsRead).toBeGreaterThanOrEqual(n);
     const filtered = await counted({ ...filter, statuses: ['queued'], categories: ['gaming'] });
     expect(filtered.rowsRead).toBeLessThanOrEqual(11);
+    // A duration bound seeks each day's duration index to the bound: it reads the items inside it, not the range.
+    const longest = (await env.DB.prepare('SELECT clip_duration AS d FROM content_items WHERE clip_created_at >= ? AND clip_created_at < ? ORDER BY clip_duration DESC LIMIT 1 OFFSET ?')
+      .bind(filter.start, filter.end, Math.floor(n / 4))
+      .first<{ d: number }>())!.d;
+    const long = await counted({ ...filter, minDuration: longest });
+    expect(long.n).toBe(await bruteForce({ ...filter, minDuration: longest }));
+    expect(long.n).toBeLessThan(n / 2);
+    // The items past the bound, plus a seek per day (10) and the entry each seek stops at.
+    expect(long.rowsRead).toBeLessThanOrEqual(long.n + 2 * 10);
+    const query = countQuery({ ...filter, minDuration: longest });
+    const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).bind(...query.params).all<{ detail: string }>();
+    expect(plan.results.map((r) => r.detail).join(' | ')).toMatch(/content_items_day_duration \(created_day=\? AND clip_duration>\?\)/);
   });
 });
