@@ -4,13 +4,13 @@ import { parseEnv, type WorkerEnv } from './env.ts';
 import { runScheduled } from './cron/scheduled.ts';
 import { describeError, log } from './log.ts';
 import { consumeBatch } from './queue/consumer.ts';
-import { createServices } from './services.ts';
+import { createServices, type ServiceOptions } from './services.ts';
 
 const app = createApp();
 
-function servicesFor(env: WorkerEnv, entry: string) {
+function servicesFor(env: WorkerEnv, entry: string, options?: ServiceOptions) {
   try {
-    return createServices(parseEnv(env));
+    return createServices(parseEnv(env), undefined, options);
   } catch (error) {
     log('error', 'bad_environment', { entry, ...describeError(error) });
     throw error;
@@ -20,7 +20,7 @@ function servicesFor(env: WorkerEnv, entry: string) {
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
   async queue(batch, env, _ctx) {
-    await consumeBatch(batch, servicesFor(env, 'queue'));
+    await consumeBatch(batch, servicesFor(env, 'queue', { coalesceD1Batches: true }));
   },
   async scheduled(controller, env, _ctx) {
     await runScheduled(controller.cron, controller.scheduledTime, servicesFor(env, 'scheduled'));

@@ -157,10 +157,17 @@ function pickTranscriber(env: AppEnv, http: HttpDeps): Transcriber {
   return new FixtureTranscriber();
 }
 
-export function createServices(env: AppEnv, clock: Clock = () => Date.now()): Services {
+export interface ServiceOptions {
+  /**
+   * Merge the D1 batches sent side by side into one round trip (storage/coalesced-batches.ts): for the queue
+   * consumer, which runs a batch's read-only jobs side by side and whose handlers are all idempotent.
+   */
+  coalesceD1Batches?: boolean;
+}
+
+export function createServices(env: AppEnv, clock: Clock = () => Date.now(), options: ServiceOptions = {}): Services {
   const http: HttpDeps = { ...defaultHttpDeps(), now: clock };
-  // Batches sent side by side (the read-only jobs of a queue batch) share one D1 round trip.
-  const db = coalesceBatches(env.DB);
+  const db = options.coalesceD1Batches ? coalesceBatches(env.DB) : env.DB;
   return {
     clock,
     environment: env.ENVIRONMENT,

@@ -43,6 +43,24 @@ describe('coalesceBatches', () => {
     expect((await NONCE_ROWS('taken'))!.n).toBe(1);
   });
 
+  it('settles every caller when the database call itself fails, thrown or rejected', async () => {
+    const db = coalesceBatches(env.DB);
+    const select = (n: number) => db.prepare('SELECT ?1 AS n').bind(n);
+    // A reply lost after the merged call: each caller reruns on its own and gets its answer.
+    const lost = vi.spyOn(env.DB, 'batch').mockRejectedValueOnce(new Error('network connection lost'));
+    const rerun = await Promise.all([1, 2, 3].map((n) => db.batch([select(n)])));
+    expect(rerun.map(([r]) => r!.results)).toEqual([[{ n: 1 }], [{ n: 2 }], [{ n: 3 }]]);
+    expect(lost).toHaveBeenCalledTimes(4);
+    lost.mockRestore();
+    // A binding that throws instead of rejecting: every caller gets the error, none is left waiting.
+    vi.spyOn(env.DB, 'batch').mockImplementation(() => {
+      throw new Error('D1 binding gone');
+    });
+    const outcomes = await Promise.allSettled([1, 2, 3].map((n) => db.batch([select(n)])));
+    expect(outcomes.map((o) => o.status === 'rejected' && String(o.reason))).toEqual(Array(3).fill('Error: D1 binding gone'));
+    expect((await Promise.allSettled([db.batch([select(4)])]))[0]!.status).toBe('rejected');
+  });
+
   it('keeps batches sent one after another apart, and leaves every other method to the database', async () => {
     const calls = vi.spyOn(env.DB, 'batch');
     const db = coalesceBatches(env.DB);

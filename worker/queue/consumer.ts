@@ -55,11 +55,11 @@ export async function consumeBatch(batch: MessageBatch, services: Services): Pro
   // volume of the async API, whose acknowledgement logs its auth line already.
   const done: Array<{ type: string; subject: string | null }> = [];
   try {
-    // Read-only jobs write nothing but their own answer, so they run side by side: their D1 batches (the query,
-    // then the completion) go out together, two round trips for the whole group (storage/coalesced-batches.ts).
-    // Everything else runs one message at a time, in order.
+    // Read-only jobs write nothing but their own answer, so they run first and side by side: their D1 batches (the
+    // query, then the completion) go out together, two round trips for the whole group (the queue's services merge
+    // D1 batches, storage/coalesced-batches.ts). Everything else then runs one message at a time, in order.
     const sideBySide = deadLetters ? [] : batch.messages.filter((message) => isReadOnlyJobMessage(message.body));
-    await Promise.all(sideBySide.map(consumeMessage));
+    await Promise.allSettled(sideBySide.map(consumeMessage));
     for (const message of batch.messages) if (!sideBySide.includes(message)) await consumeMessage(message);
   } finally {
     if (done.length > 0) log('info', 'queue_batch_done', { queue: batch.queue, messages: batch.messages.length, done });

@@ -156,6 +156,12 @@ const DAY_SORT_INDEXES: Partial<Record<keyof typeof SORT_COLUMNS, string>> = {
  */
 const MAX_DAY_RUNS = 31;
 
+/**
+ * A merge reads ~4 rows per row it takes (offset included), so for deep pages (page 11 and on at 20 a page) one
+ * pass over the range, which reads each item in it once or twice, is the safer bet.
+ */
+const MAX_MERGED_ROWS = 200;
+
 const DAY_MS = 86_400_000;
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -186,11 +192,12 @@ export interface SortedPageOptions {
  * content_item_id as tie-break.
  * - Sorted by time, it walks the time index and stops after the page.
  * - Sorted by views, duration or score within one UTC day, it walks that day's sorted index (0008) and stops.
- * - Over 2 to 31 days it merges the days' sorted runs: a recursive CTE whose ORDER BY makes its queue a priority
- *   queue holds each day's next matching row; taking the best one pushes the row after it in the same day (one
- *   index seek by row value), until offset + limit rows are taken. The page reads about 4 rows per row returned
- *   (queue, seek, row, result; D1 counts each) plus 3 per day, instead of every item in the range.
- * - Longer ranges read the range once and sort it.
+ * - Over 2 to 31 days, up to offset + limit = 200, it merges the days' sorted runs: a recursive CTE whose ORDER BY
+ *   makes its queue a priority queue holds each day's next matching row; taking the best one pushes the row after
+ *   it in the same day (an index seek or two), until offset + limit rows are taken. D1 counts about 4 rows per row
+ *   taken (the queue, the seek, the row, the final sort) plus 3 per day, and the entries a filter skips, instead
+ *   of every item in the range.
+ * - Longer ranges and deeper pages read the range once and sort it.
  */
 export function sortedPageQuery(filter: ItemFilter, options: SortedPageOptions): { sql: string; params: unknown[] } {
   const sort = SORT_COLUMNS[options.sortBy];
@@ -199,13 +206,14 @@ export function sortedPageQuery(filter: ItemFilter, options: SortedPageOptions):
   const order = `ORDER BY ${sort} ${direction}, content_item_id ${direction}`;
   const index = DAY_SORT_INDEXES[options.sortBy];
   const runs = index ? dayRuns(filter.start, filter.end) : [];
-  if (!index || runs.length === 1 || runs.length > MAX_DAY_RUNS) {
+  if (!index || runs.length === 1 || runs.length > MAX_DAY_RUNS || options.offset + options.limit > MAX_MERGED_ROWS) {
     const { where, params } = buildWhere(filter);
     const clauses = [where];
-    if (index && runs.length === 1) clauses.push('created_day = ?'), params.push(runs[0]![0]);
+    const oneDay = index && runs.length === 1;
+    if (oneDay) clauses.push('created_day = ?'), params.push(runs[0]![0]);
     if (options.after) clauses.push(`(${sort}, content_item_id) ${beyond} (?, ?)`), params.push(...options.after);
     return {
-      sql: `SELECT item_json, ${sort} AS sort_value, content_item_id FROM content_items${index && runs.length === 1 ? ` INDEXED BY ${index}` : ''}
+      sql: `SELECT item_json, ${sort} AS sort_value, content_item_id FROM content_items${oneDay ? ` INDEXED BY ${index}` : ''}
             WHERE ${clauses.join(' AND ')} ${order} LIMIT ? OFFSET ?`,
       params: [...params, options.limit, options.offset],
     };
@@ -231,8 +239,8 @@ export function sortedPageQuery(filter: ItemFilter, options: SortedPageOptions):
   // CTE's row and would walk every tie.) The seeds' keyset cursor is a row value: there SQLite seeks both columns.
   const next = `COALESCE(${first('m', ` AND ${sort} = m.sort_value AND content_item_id ${beyond} m.content_item_id`, `ORDER BY content_item_id ${direction}`)},
                          ${first('m', ` AND ${sort} ${beyond} m.sort_value`)})`;
-  // The outer SELECT reads the CTE in the order its queue gives rows out, the sort order (SQLite documents this order
-  // for a recursive CTE with ORDER BY); sorting it again would cost D1 one more row read per row.
+  // The CTE gives rows out in the sort order (its queue's), but SQL promises no order without an ORDER BY: the
+  // final sort of offset + limit rows costs D1 one row read each and keeps OFFSET and the cursor exact.
   return {
     sql: `WITH RECURSIVE runs(day, from_at, to_at) AS (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?${n + 1})),
       merged(day, from_at, to_at, sort_value, content_item_id, item_json) AS (
@@ -242,7 +250,7 @@ export function sortedPageQuery(filter: ItemFilter, options: SortedPageOptions):
         SELECT m.day, m.from_at, m.to_at, c.${sort}, c.content_item_id, c.item_json
           FROM merged AS m JOIN content_items AS c ON c.content_item_id = ${next}
         ORDER BY 4 ${direction}, 5 ${direction} LIMIT ?${n + 2})
-      SELECT item_json, sort_value, content_item_id FROM merged LIMIT ?${n + 3} OFFSET ?${n + 4}`,
+      SELECT item_json, sort_value, content_item_id FROM merged ORDER BY sort_value ${direction}, content_item_id ${direction} LIMIT ?${n + 3} OFFSET ?${n + 4}`,
     params: [...params, JSON.stringify(runs), options.offset + options.limit, options.limit, options.offset],
   };
 }
