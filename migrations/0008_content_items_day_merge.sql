@@ -1,8 +1,9 @@
--- The day-sorted indexes of 0007 on plain (virtual generated) columns instead of expressions. SQLite seeks an
--- index by a row value, (sort value, id) < (?, ?), only on plain columns: with the expressions, "the next row
--- after this one" in a day's run had to walk every tie of the sort value. sortedPageQuery merges the days' runs
--- one row at a time (a priority queue in a recursive CTE), so each step is one such seek. Virtual columns cost
--- nothing to store; the indexes hold the same entries as before.
+-- The day-sorted indexes of 0007 on plain (virtual generated) columns instead of expressions, so queries name
+-- them (created_day, score_sort) instead of repeating the expressions, and a keyset cursor's row value,
+-- (sort value, id) > (?, ?), seeks both columns (SQLite seeks by row values only on plain index columns; on the
+-- expressions the cursor was a filter, not a seek). sortedPageQuery merges the days' runs one row at a time
+-- with a recursive CTE (a priority queue) over these indexes. Virtual columns cost nothing to store; the indexes
+-- hold the same entries as before.
 ALTER TABLE content_items ADD COLUMN created_day TEXT GENERATED ALWAYS AS (substr(clip_created_at, 1, 10)) VIRTUAL;
 ALTER TABLE content_items ADD COLUMN score_sort REAL GENERATED ALWAYS AS (IFNULL(content_score, -1)) VIRTUAL;
 
