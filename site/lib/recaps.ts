@@ -6,6 +6,7 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { recordSitemapVisibility } from './content-index.mjs';
 import { formatDateRange, plural, readingMinutes } from './format.ts';
+import { listingEntryHtml } from './listing-entry.ts';
 import { isVisible, sitemapVisibility, sortNewestFirst } from './listing.ts';
 
 export type Recap = CollectionEntry<'recaps'>;
@@ -51,23 +52,36 @@ export function minutesToRead(recap: Recap): number {
 
 export const TYPE_LABEL = { daily_recap: 'Daily recap', weekly_summary: 'Weekly summary', topic_focus: 'Topic focus' } as const;
 
-/** What a listing shows about a recap besides its front matter: type, covered range, clip count, minutes to read. */
-export interface ListingFacts {
-  type: string;
-  range: string;
-  clips: string;
-  minutes: number;
-}
+// Keyed by the entry's data object, like minutesCache: one entry per recap and heading level per build.
+const listingCache = new WeakMap<Recap['data'], Partial<Record<2 | 3, string>>>();
 
-const listingCache = new WeakMap<Recap['data'], ListingFacts>();
-
-/** A recap's listing facts, formatted once per entry (a recap is listed on its home page, tag and category pages). */
-export function listingFacts(recap: Recap): ListingFacts {
-  let facts = listingCache.get(recap.data);
-  if (facts === undefined) {
-    const { content_type, date_range, clips } = recap.data;
-    facts = { type: TYPE_LABEL[content_type], range: formatDateRange(date_range.start, date_range.end), clips: plural(clips.length, 'clip'), minutes: minutesToRead(recap) };
-    listingCache.set(recap.data, facts);
+/**
+ * A recap's entry in a listing (home, tag and category pages), built once per build and heading level: a recap is
+ * listed on ~10 pages (site/lib/listing-entry.ts).
+ */
+export function listingHtml(recap: Recap, headingLevel: 2 | 3): string {
+  let entries = listingCache.get(recap.data);
+  if (entries === undefined) listingCache.set(recap.data, (entries = {}));
+  let html = entries[headingLevel];
+  if (html === undefined) {
+    const { title, draft, date_range, category, description, tags, content_type, clips } = recap.data;
+    html = listingEntryHtml(
+      {
+        id: recap.id,
+        title,
+        draft,
+        start: date_range.start,
+        category,
+        description,
+        tags,
+        type: TYPE_LABEL[content_type],
+        range: formatDateRange(date_range.start, date_range.end),
+        clips: plural(clips.length, 'clip'),
+        minutes: minutesToRead(recap),
+      },
+      headingLevel,
+    );
+    entries[headingLevel] = html;
   }
-  return facts;
+  return html;
 }
