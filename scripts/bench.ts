@@ -89,6 +89,7 @@ if (only.has('build')) {
     { site: 'bare Astro blog', ...build.bare },
     { site: 'ratio ours/bare', seconds: build.ratio_time, peak_rss_mb: build.ratio_memory },
   ]);
+  console.log(`ours/bare time, round by round: ${build.round_ratios.join(', ')}`);
 }
 
 if (only.has('page')) {

@@ -46,6 +46,8 @@ export interface SiteBuildResult {
   bare: BuildFigures;
   ratio_time: number;
   ratio_memory: number;
+  /** ours / bare time of each round (the two builds of a round run back to back). */
+  round_ratios: number[];
 }
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
@@ -203,7 +205,9 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 
 export async function benchSiteBuild(options: { recaps?: number; rounds?: number } = {}): Promise<SiteBuildResult> {
   const count = options.recaps ?? 1000;
-  const rounds = Math.max(2, options.rounds ?? 3);
+  // Five rounds, the order inside a round alternating (ours first, then bare first, ...): builds slow down one after
+  // another on this VM, and a fixed order charged that drift to whichever build ran second.
+  const rounds = Math.max(2, options.rounds ?? 5);
   if (!Number.isInteger(count) || count < 1) throw new Error(`--recaps must be a positive integer, got ${count}`);
   const base = await mkdtemp(join(tmpdir(), 'clip-recap-bench-build-'));
   try {
@@ -215,7 +219,7 @@ export async function benchSiteBuild(options: { recaps?: number; rounds?: number
 
     const ours: { seconds: number; rss: number; pages: number }[] = [];
     const bare: { seconds: number; rss: number; pages: number }[] = [];
-    for (let r = 1; r <= rounds; r++) {
+    const runOurs = async (r: number) => {
       const oursOut = join(base, `ours-${r}`);
       settleDisk();
       const o = await buildOurSite({ contentDir, outDir: join(oursOut, 'dist'), cacheDir: join(oursOut, 'cache'), siteUrl: 'https://bench.example.test' });
@@ -226,7 +230,8 @@ export async function benchSiteBuild(options: { recaps?: number; rounds?: number
           `peak tree RSS ${(o.peak_rss_kb / 1024).toFixed(0)} MB (main process VmHWM ${(o.root_hwm_kb / 1024).toFixed(0)} MB), ${ours.at(-1)!.pages} pages`,
       );
       await rm(oursOut, { recursive: true, force: true });
-
+    };
+    const runBare = async (r: number) => {
       // Inside the project: the prerender chunks in the output import packages through its node_modules.
       const bareOut = join(bareDir, `out-${r}`);
       settleDisk();
@@ -234,6 +239,10 @@ export async function benchSiteBuild(options: { recaps?: number; rounds?: number
       bare.push({ seconds: b.seconds, rss: b.peak_rss_kb, pages: await countPages(join(bareOut, 'dist')) });
       log(`round ${r}/${rounds} bare: ${b.seconds.toFixed(1)} s, peak tree RSS ${(b.peak_rss_kb / 1024).toFixed(0)} MB (main process VmHWM ${(b.root_hwm_kb / 1024).toFixed(0)} MB), ${bare.at(-1)!.pages} pages`);
       await rm(bareOut, { recursive: true, force: true });
+    };
+    for (let r = 1; r <= rounds; r++) {
+      if (r % 2) (await runOurs(r), await runBare(r));
+      else (await runBare(r), await runOurs(r));
     }
 
     const figures = (runs: typeof ours): BuildFigures => ({
@@ -243,7 +252,14 @@ export async function benchSiteBuild(options: { recaps?: number; rounds?: number
     });
     const o = figures(ours);
     const b = figures(bare);
-    return { recaps: count, ours: o, bare: b, ratio_time: round(o.seconds / b.seconds), ratio_memory: round(o.peak_rss_mb / b.peak_rss_mb) };
+    return {
+      recaps: count,
+      ours: o,
+      bare: b,
+      ratio_time: round(o.seconds / b.seconds),
+      ratio_memory: round(o.peak_rss_mb / b.peak_rss_mb),
+      round_ratios: ours.map((x, i) => round(x.seconds / bare[i]!.seconds)),
+    };
   } finally {
     await rm(base, { recursive: true, force: true });
   }
