@@ -4,7 +4,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { contentItemFromClip, transition } from '../../content-pipeline/index.ts';
-import { buildWhere, countQuery, countStatement, type ItemFilter } from '../../worker/storage/content-item-queries.ts';
+import { countQuery, countStatement } from '../../worker/storage/content-item-count.ts';
+import { buildWhere, type ItemFilter } from '../../worker/storage/content-item-filter.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
 import { helixClip } from '../support/clips.ts';
 

@@ -4,7 +4,8 @@
 // page, not the range.
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildWhere, sortedPageQuery, SORT_COLUMNS, type ItemFilter, type SortedPageOptions } from '../../worker/storage/content-item-queries.ts';
+import { buildWhere, SORT_COLUMNS, type ItemFilter } from '../../worker/storage/content-item-filter.ts';
+import { sortedPageQuery, type SortedPageOptions } from '../../worker/storage/content-item-sorted-page.ts';
 
 const BASE = Date.parse('2032-03-01T00:00:00Z');
 const DAY = 86_400_000;

@@ -8,7 +8,8 @@ import {
   type GenerationResults,
 } from '../../content-pipeline/index.ts';
 import type { Services } from '../services.ts';
-import { pageContentItems, type BatchRunner, type ItemFilter } from '../storage/content-item-queries.ts';
+import type { ItemFilter } from '../storage/content-item-filter.ts';
+import { pageContentItems, type BatchRunner } from '../storage/content-item-queries.ts';
 
 export function itemFilter(request: ContentGenerationRequest): ItemFilter {
   const f = request.filters ?? {};
