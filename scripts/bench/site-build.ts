@@ -1,6 +1,6 @@
 // Benchmark: how long, and how much memory, our site build takes for N recaps, next to a bare Astro blog
 // built from the same Markdown. See scripts/bench/README.md.
-//   node_modules/.bin/node scripts/bench/site-build.ts [--recaps 1000] [--rounds 3]
+//   node_modules/.bin/node scripts/bench/site-build.ts [--recaps 1000] [--rounds 5]
 // prints the result as JSON on stdout (progress goes to stderr).
 //
 // - Content: N daily recaps written by the real generator (content-pipeline buildRecap, validated by the recap
@@ -15,8 +15,8 @@
 // - Measurement: each build runs as a child of scripts/bench/measure-child.mjs, which reports wall time and the
 //   peak summed RSS of the build's whole process tree (polled from /proc every 20 ms; that includes helper
 //   binaries such as esbuild, which process.resourceUsage().maxRSS would miss). Same runner, same Node, same
-//   NODE_ENV for both. Rounds are interleaved (ours, bare, ours, bare, ...; 3 rounds unless --rounds, at least
-//   2) and the median of each is reported.
+//   NODE_ENV for both. Each round builds both, the order alternating from round to round (5 rounds unless
+//   --rounds, at least 2); the median of each and every round's ratio are reported.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -111,7 +111,6 @@ export async function buildOurSite(opts: { contentDir: string; outDir: string; c
   return withSiteBuildLock(() => runMeasured([join(ROOT, 'scripts/site/build.mjs')], { cwd: ROOT, env, label: 'our site build' }));
 }
 
-/** Number of HTML pages in a build output. */
 // ---------------------------------------------------------------------------------------------------------------
 // Recaps.
 

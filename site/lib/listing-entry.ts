@@ -5,7 +5,7 @@
 //
 // This is the one place the site writes markup by hand, so every value goes through the same escaping Astro
 // applies to expressions: text escapes & < > ' ", attribute values & and ". The markup is what RecapList.astro
-// rendered with components, byte for byte (tests/unit/listing-entry.test.ts and the site build tests).
+// rendered with components, byte for byte (tests/site/listing-entry.test.ts and the site build tests).
 import { categoryUrl, recapUrl, tagUrl } from './listing.ts';
 
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&#39;', '"': '&quot;' };

@@ -45,15 +45,20 @@ export type ReadOnlyJobHandler = (request: unknown, services: Services) => Promi
  */
 export const readOnlyJobHandlers: Partial<Record<JobKind, ReadOnlyJobHandler>> = {};
 
+/** The read-only handler for the request a message carries (`inline`), if its kind has one. */
+function readOnlyHandlerFor(inline: { kind?: unknown } | undefined): ReadOnlyJobHandler | undefined {
+  return typeof inline?.kind === 'string' ? readOnlyJobHandlers[inline.kind as JobKind] : undefined;
+}
+
 /** A `job.run` message that carries the request of a read-only kind: it runs without a claim (runReadOnlyJob). */
 export function isReadOnlyJobMessage(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
   const { type, inline } = body as { type?: unknown; inline?: { kind?: unknown } };
-  return type === 'job.run' && typeof inline?.kind === 'string' && readOnlyJobHandlers[inline.kind as JobKind] !== undefined;
+  return type === 'job.run' && readOnlyHandlerFor(inline) !== undefined;
 }
 
 export async function runJobMessage(message: z.infer<typeof JobRunMessage>, services: Services): Promise<void> {
-  const readOnly = message.inline && readOnlyJobHandlers[message.inline.kind];
+  const readOnly = readOnlyHandlerFor(message.inline);
   if (message.inline && readOnly) return runReadOnlyJob(message.job_id, message.inline.kind, message.inline.request, readOnly, services);
   const workerId = crypto.randomUUID();
   // The claim is the first and, on the happy path, the only read: it returns the job it took.
