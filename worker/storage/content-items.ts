@@ -1,7 +1,7 @@
 // Content items in R2 (content-items/{id}.json, the durable copy, written first) and D1 (the index the API
 // queries, with the item JSON so lists never read R2). Writes are compare-and-set on a version column, so two
 // stages touching one item never lose each other's change.
-import { ContentItem, r2Keys, type ProcessingStatus } from '../../content-pipeline/index.ts';
+import { ContentItem, ProcessingStatus, r2Keys } from '../../content-pipeline/index.ts';
 
 interface StoredRow {
   item_json: string;
@@ -120,9 +120,19 @@ export class ContentItemStore {
     throw new ConcurrentUpdateError(`content item ${contentItemId} kept changing under five attempts to update it`);
   }
 
+  /**
+   * Items by processing status (statuses with none left out), summed from the per-day counts the triggers keep
+   * (migration 0006): a seek per status reading one row per day, where COUNT(*) read every item.
+   */
   async countByStatus(): Promise<Record<string, number>> {
+    const statuses = ProcessingStatus.options;
     const { results } = await this.db
-      .prepare('SELECT processing_status, COUNT(*) AS n FROM content_items GROUP BY processing_status')
+      .prepare(
+        `SELECT processing_status, SUM(n) AS n FROM content_item_counts
+         WHERE processing_status IN (${statuses.map((_, i) => `?${i + 1}`).join(', ')}) AND content_category = '*'
+         GROUP BY processing_status HAVING SUM(n) > 0`,
+      )
+      .bind(...statuses)
       .all<{ processing_status: string; n: number }>();
     return Object.fromEntries(results.map((r) => [r.processing_status, r.n]));
   }
