@@ -76,7 +76,7 @@ if (only.has('api')) {
       ];
     }),
   );
-  table(`2. index lookup over ${items} items (sync generate, limit 20)`, Object.entries(api.index_lookup).map(([query, v]) => ({ query, ...(v as object) })));
+  table(`2. index lookup over ${items} items (sync generate, limit 20), each next to an unsigned GET /health, one at a time`, Object.entries(api.index_lookup).map(([query, v]) => ({ query, ...(v as object) })));
 }
 
 if (only.has('build')) {
