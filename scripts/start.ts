@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   };
   try {
     progress.start();
-    worker = await startWorker({ port: workerPort, persistTo: join(DEMO, 'wrangler-state'), vars: { ...sandbox.workerVars, PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}` } });
+    worker = await startWorker({ port: workerPort, persistTo: join(DEMO, 'wrangler-state'), resetHint: `run \`npm start -- --fresh${DEMO === resolve(ROOT, '.demo') ? '' : ` --state ${DEMO}`}\` (it deletes ${DEMO} and starts over).`, vars: { ...sandbox.workerVars, PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}` } });
     progress.done('worker', `${worker.url} (workerd with local D1, R2, Queues)`);
     const api = new ApiClient(worker.url, localSigningKey(undefined));
 

@@ -2,6 +2,7 @@
 // Request.cf fetch, no update check), extra vars passed on the command line. Used by `npm run dev`, the offline
 // demo and the benchmark.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevVars, ROOT } from './dev-vars.ts';
 import { isPortFree } from './ports.ts';
@@ -28,6 +29,8 @@ export interface WorkerOptions {
   vars?: Record<string, string>;
   /** Inherit stdio (interactive `npm run dev`) instead of capturing output. */
   inherit?: boolean;
+  /** What to do when the local state is stale or corrupt (default: delete the folder and run again). */
+  resetHint?: string;
 }
 
 export interface RunningWorker {
@@ -37,16 +40,35 @@ export interface RunningWorker {
   stop: () => Promise<void>;
 }
 
-export function applyMigrations(persistTo: string): { applied: boolean } {
+/**
+ * The message for a failed `wrangler d1 migrations apply`: the cause in one line (SQLite's own words when it gave
+ * any, else wrangler's error line), where wrangler's whole output was saved, and what to do. Wrangler's output
+ * itself (a workerd stack, Sentry ids) is noise at this point, so it goes to the log file, not the terminal.
+ */
+export function migrationFailureMessage({ output, persistTo, logFile, resetHint }: { output: string; persistTo: string; logFile: string; resetHint: string }): string {
+  const text = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const sqlite = /dbErrorMessage\([^)]*\)\s*=\s*([^;\n]+)/.exec(text)?.[1]?.trim();
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const errorLine = lines.find((l) => /^✘|\[ERROR\]/.test(l))?.replace(/^✘\s*/, '').replace(/^\[ERROR\]\s*/, '');
+  const cause = sqlite ?? errorLine ?? lines.at(-1) ?? `wrangler exited without output`;
+  return [
+    `Applying D1 migrations to the local state under ${persistTo} failed: ${cause}.`,
+    `The local state is stale or corrupt: ${resetHint}`,
+    `(wrangler's full output: ${logFile})`,
+  ].join('\n');
+}
+
+export function applyMigrations(persistTo: string, resetHint = 'delete that folder and run again.'): { applied: boolean } {
   const migrate = spawnSync(process.execPath, [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], {
     cwd: ROOT,
     env: { ...process.env, ...OFFLINE_ENV, CI: 'true' },
     encoding: 'utf8',
   });
   if (migrate.status !== 0) {
-    throw new WorkerStartError(
-      `Applying D1 migrations failed:\n${migrate.stdout}${migrate.stderr}\nIf the local state under ${persistTo} is stale or corrupt, delete that folder and run again.`,
-    );
+    const output = `${migrate.stdout ?? ''}${migrate.stderr ?? ''}${migrate.error ? String(migrate.error) : ''}`;
+    const logFile = `${persistTo.replace(/[\\/]+$/, '')}.migrations-error.log`;
+    writeFileSync(logFile, output);
+    throw new WorkerStartError(migrationFailureMessage({ output, persistTo, logFile, resetHint }));
   }
   return { applied: !/No migrations to apply/.test(migrate.stdout) };
 }
@@ -57,7 +79,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   if (!(await isPortFree(options.port))) {
     throw new WorkerStartError(`Port ${options.port} on 127.0.0.1 is already in use (another \`npm run dev\` or \`npm start\`?). Stop it or use --port <n>.`);
   }
-  applyMigrations(options.persistTo);
+  applyMigrations(options.persistTo, options.resetHint);
   const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const child = spawn(
     process.execPath,

@@ -1,0 +1,58 @@
+// A stale or corrupt local state (`npm start`'s .demo/, `npm run dev`'s .wrangler/) gives a short message that
+// names the cause, the folder and the fix, not wrangler's dump of a workerd stack: for real, on a D1 file that
+// is not a database, and for the shapes of output wrangler gives.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { applyMigrations, migrationFailureMessage, WorkerStartError } from '../../scripts/lib/worker-process.ts';
+
+const base = mkdtempSync(join(tmpdir(), 'clip-recap-stale-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+describe('a corrupt local D1 state', () => {
+  it('fails with the cause, the folder and the fix in a few lines, and keeps wrangler’s output in a log file', () => {
+    const state = join(base, 'state');
+    expect(applyMigrations(state).applied).toBe(true);
+    const d1 = join(state, 'v3', 'd1', 'miniflare-D1DatabaseObject');
+    const database = readdirSync(d1).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
+    expect(database).toBeDefined();
+    writeFileSync(join(d1, database!), 'not a database '.repeat(100));
+    for (const f of readdirSync(d1)) if (f.startsWith(`${database!}-`)) rmSync(join(d1, f));
+
+    let error: unknown;
+    try {
+      applyMigrations(state, 'run `npm start -- --fresh`.');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WorkerStartError);
+    const message = (error as Error).message;
+    expect(message).toContain(`local state under ${state} failed: file is not a database`);
+    expect(message).toContain('stale or corrupt: run `npm start -- --fresh`.');
+    expect(message.split('\n')).toHaveLength(3);
+    expect(message).not.toMatch(/stack:|workerd@|\x1b\[/);
+    const logFile = `${state}.migrations-error.log`;
+    expect(message).toContain(logFile);
+    expect(existsSync(logFile)).toBe(true);
+    expect(readFileSync(logFile, 'utf8')).toContain('SQLITE_NOTADB');
+  });
+});
+
+describe('migrationFailureMessage', () => {
+  const message = (output: string) => migrationFailureMessage({ output, persistTo: '/s', logFile: '/s.log', resetHint: 'delete it.' }).split('\n')[0];
+
+  it('takes SQLite’s own words when wrangler passes them on', () => {
+    expect(message('e = workerd/util/sqlite.c++:914: failed: SQLite failed; dbErrorMessage(prepareResult, db) = database disk image is malformed: SQLITE_CORRUPT\nstack: workerd@1 workerd@2; wdErrId = x')).toBe(
+      'Applying D1 migrations to the local state under /s failed: database disk image is malformed: SQLITE_CORRUPT.',
+    );
+  });
+
+  it('falls back to wrangler’s error line without its colours, then to the last line', () => {
+    expect(message('Resource location: local\n\x1b[31m✘ \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1mMigration 0003 failed\x1b[0m\n\nlogs at /x')).toBe(
+      'Applying D1 migrations to the local state under /s failed: Migration 0003 failed.',
+    );
+    expect(message('something odd\n')).toBe('Applying D1 migrations to the local state under /s failed: something odd.');
+    expect(message('')).toBe('Applying D1 migrations to the local state under /s failed: wrangler exited without output.');
+  });
+});
