@@ -39,7 +39,12 @@ export function canonicalQuery(rawQuery: string): string {
     const value = eq === -1 ? '' : part.slice(eq + 1);
     pairs.push([rfc3986Encode(decodeQueryComponent(name)), rfc3986Encode(decodeQueryComponent(value))]);
   }
-  pairs.sort(([an, av], [bn, bv]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  pairs.sort(([an], [bn]) => (an < bn ? -1 : an > bn ? 1 : 0));
+  // A name given twice would sign both orders alike while the router reads only one of the values (the last), so
+  // whoever can reorder the URL could change what the request means without breaking its signature.
+  for (let i = 1; i < pairs.length; i++) {
+    if (pairs[i]![0] === pairs[i - 1]![0]) throw new MalformedQueryError(`parameter "${decodeQueryComponent(pairs[i]![0]).slice(0, 40)}" is given more than once`);
+  }
   return pairs.map(([name, value]) => `${name}=${value}`).join('&');
 }
 

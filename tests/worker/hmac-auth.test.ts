@@ -127,6 +127,18 @@ describe('rejections', () => {
     expect(response.status).toBe(400);
     expect((await errorOf(response)).code).toBe('INVALID_QUERY');
   });
+
+  it('400 for a parameter given twice, whatever the order it was signed in, and the nonce stays unused', async () => {
+    // Both orders would canonicalise alike, but the router reads the last value: reordering would change the meaning.
+    const signed = await signRequest({ method: 'GET', url: '/api/jobs?limit=1', secret: TEST_ACTIVE_KEY.secret, keyId: TEST_ACTIVE_KEY.id });
+    const response = await exports.default.fetch('http://worker.test/api/jobs?limit=4&limit=1', { headers: signed.headers });
+    expect(response.status).toBe(400);
+    const error = await errorOf(response);
+    expect(error.code).toBe('INVALID_QUERY');
+    expect(error.message).toContain('"limit" is given more than once');
+    const retry = await exports.default.fetch('http://worker.test/api/jobs?limit=1', { headers: signed.headers });
+    expect(retry.status).toBe(200);
+  });
 });
 
 describe('key rotation', () => {
