@@ -196,6 +196,31 @@ describe('job failures', () => {
     }
   });
 
+  it('drops the failed attempt\'s error once a retry completes the job', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const previous = jobHandlers.content_generation;
+    let attempts = 0;
+    jobHandlers.content_generation = async () => {
+      if (++attempts === 1) throw new Error('transient D1 blip');
+      return { ok: true };
+    };
+    try {
+      const jobId = ulid();
+      await insertJob(jobId, 'queued');
+      expect((await deliverJob(jobId)).retryMessages).toHaveLength(1);
+      const released = JobStatusResponse.parse(await (await signedFetch('GET', `/api/jobs/${jobId}/status`)).json());
+      expect(released.error?.message).toBe('transient D1 blip');
+      await deliverJob(jobId, 'clip-recap-jobs', 2);
+      const status = await (await signedFetch('GET', `/api/jobs/${jobId}/status`)).json<Record<string, unknown>>();
+      expect(status).toMatchObject({ status: 'completed', results: { ok: true } });
+      expect(status).not.toHaveProperty('error');
+      const listed = await (await signedFetch('GET', '/api/jobs?limit=100')).json<{ jobs: Array<Record<string, unknown>> }>();
+      expect(listed.jobs.find((j) => j.job_id === jobId)).not.toHaveProperty('error');
+    } finally {
+      jobHandlers.content_generation = previous;
+    }
+  });
+
   it('acks a message for an unknown or finished job without effect', async () => {
     const done = ulid();
     await insertJob(done, 'completed');

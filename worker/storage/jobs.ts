@@ -166,7 +166,8 @@ export class JobStore {
   async complete(jobId: string, workerId: string, results: unknown, nowMs: number): Promise<boolean> {
     const result = await this.db
       .prepare(
-        `UPDATE jobs SET status = 'completed', results = ?3, completed_at = ?4, updated_at = ?4, lease_expires_at = NULL
+        `UPDATE jobs SET status = 'completed', results = ?3, completed_at = ?4, updated_at = ?4, lease_expires_at = NULL,
+           error_message = NULL
          WHERE job_id = ?1 AND worker_id = ?2 AND status = 'processing'`,
       )
       .bind(jobId, workerId, await this.storableResults(jobId, results), iso(nowMs))
@@ -183,7 +184,7 @@ export class JobStore {
     const statement = this.db
       .prepare(
         `UPDATE jobs SET status = 'completed', results = ?2, started_at = COALESCE(started_at, ?3), completed_at = ?3, updated_at = ?3,
-           worker_id = NULL, lease_expires_at = NULL
+           worker_id = NULL, lease_expires_at = NULL, error_message = NULL
          WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND lease_expires_at < ?3))`,
       )
       .bind(jobId, await this.storableResults(jobId, results), iso(nowMs));
