@@ -8,6 +8,7 @@ import { JobStatusResponse } from '../../content-pipeline/index.ts';
 import worker from '../../worker/index.ts';
 import { CRON } from '../../worker/cron/scheduled.ts';
 import { jobHandlers } from '../../worker/jobs/runner.ts';
+import { JobStore } from '../../worker/storage/jobs.ts';
 import { errorOf, signedFetch } from './support.ts';
 
 const discordBase = () => (env as unknown as { DISCORD_WEBHOOK_URL: string }).DISCORD_WEBHOOK_URL.replace(/\/api\/webhooks\/.*$/, '');
@@ -65,6 +66,57 @@ describe('GET /api/jobs', () => {
     const back = await list(`limit=3&direction=prev&cursor=${second.pagination.prev_cursor}`);
     expect(back.jobs.map((j) => j.job_id)).toEqual(newestFirst.slice(0, 3));
     expect(back.pagination).toMatchObject({ has_prev: true, has_next: true });
+  });
+
+  it('leads back from an empty page, forward and back (its jobs deleted since the cursor was handed out)', async () => {
+    const base = Date.parse('2026-05-02T00:00:00Z');
+    const [oldest, middle, newest] = Array.from({ length: 3 }, (_, i) => ulid(base + i * 1000));
+    for (const id of [oldest!, middle!, newest!]) await insertJob(id);
+    const past = await list(`limit=2&cursor=${oldest}`);
+    expect(past.jobs).toEqual([]);
+    expect(past.pagination).toMatchObject({ has_next: false, has_prev: true, prev_cursor: oldest });
+    const back = await list(`limit=2&direction=prev&cursor=${past.pagination.prev_cursor}`);
+    expect(back.jobs.map((j) => j.job_id)).toEqual([newest, middle]);
+    const before = await list(`limit=2&direction=prev&cursor=${newest}`);
+    expect(before.jobs).toEqual([]);
+    expect(before.pagination).toMatchObject({ has_prev: false, has_next: true, next_cursor: newest });
+    expect((await list(`limit=2&cursor=${before.pagination.next_cursor}`)).jobs.map((j) => j.job_id)).toEqual([middle, oldest]);
+    // Nothing on either side: no cursor to follow.
+    await env.DB.prepare('DELETE FROM jobs').run();
+    expect((await list(`limit=2&cursor=${oldest}`)).pagination).toEqual({ has_next: false, has_prev: false });
+  });
+
+  it('treats expired jobs as gone before housekeeping deletes them, and reads ids in any case', async () => {
+    const base = Date.parse('2026-05-03T00:00:00Z');
+    const live = ulid(base);
+    const expired = ulid(base + 1000);
+    await insertJob(live);
+    await insertJob(expired, 'queued');
+    await env.DB.prepare('UPDATE jobs SET expires_at = ?2 WHERE job_id = ?1').bind(expired, new Date(Date.now() - 1000).toISOString()).run();
+    expect((await signedFetch('GET', `/api/jobs/${expired}/status`)).status).toBe(404);
+    expect((await signedFetch('GET', `/api/jobs/${live.toLowerCase()}/status`)).status).toBe(200);
+    const listed = await list('limit=10');
+    expect(listed.jobs.map((j) => j.job_id)).toEqual([live]);
+    expect(listed.pagination).toEqual({ has_next: false, has_prev: false });
+    expect((await list(`limit=10&cursor=${expired.toLowerCase()}`)).jobs.map((j) => j.job_id)).toEqual([live]);
+    // Its queue message is acknowledged without running it.
+    const previous = jobHandlers.content_generation;
+    let ran = false;
+    jobHandlers.content_generation = async () => {
+      ran = true;
+      return {};
+    };
+    try {
+      const result = await deliverJob(expired);
+      expect(result.retryMessages).toEqual([]);
+      expect(ran).toBe(false);
+      expect(await env.DB.prepare('SELECT status FROM jobs WHERE job_id = ?').bind(expired).first()).toEqual({ status: 'queued' });
+      // Nor does a read-only job's answer complete it.
+      expect(await new JobStore(env.DB, env.BUCKET).completeOpen(expired, { ok: true }, Date.now())).toBe(false);
+      expect(await new JobStore(env.DB, env.BUCKET).completeOpen(live, { ok: true }, Date.now())).toBe(false); // completed already
+    } finally {
+      jobHandlers.content_generation = previous;
+    }
   });
 
   it('filters by status and validates the query', async () => {

@@ -69,6 +69,10 @@ export async function runJobMessage(message: z.infer<typeof JobRunMessage>, serv
       log('info', 'job_message_ignored', { job_id: message.job_id, reason: current ? `job is ${current.status}` : 'unknown job' });
       return;
     }
+    if (Date.parse(current.expires_at) <= services.clock()) {
+      log('info', 'job_message_ignored', { job_id: message.job_id, reason: 'job expired before it ran' });
+      return;
+    }
     // Another worker holds a live lease: if it died, this delivery comes back after the lease and takes over.
     throw new RetryLaterError(`job ${message.job_id} is held by another worker`, Math.ceil(JOB_LEASE_MS / 1000) + 1);
   }

@@ -20,23 +20,28 @@ export const JobListQuery = z
 
 export function registerJobRoutes(app: Hono<AppBindings>): void {
   app.get('/api/jobs/:jobId/status', async (c) => {
-    const { jobId } = parseInput(z.object({ jobId: Ulid }), { jobId: c.req.param('jobId') }, 'path');
-    const job = await c.get('services').jobs.get(jobId);
-    if (!job) throw new AppError('NOT_FOUND', `No job ${jobId}`);
-    return c.json(jobStatusResponse(await c.get('services').jobs.withResults(job), statusUrl(c, jobId)));
+    // ULIDs are case-insensitive; they are stored in upper case.
+    const jobId = parseInput(z.object({ jobId: Ulid }), { jobId: c.req.param('jobId') }, 'path').jobId.toUpperCase();
+    const services = c.get('services');
+    const job = await services.jobs.get(jobId);
+    // An expired job is gone, though housekeeping deletes it only every 12 hours.
+    if (!job || Date.parse(job.expires_at) <= services.clock()) throw new AppError('NOT_FOUND', `No job ${jobId}`);
+    return c.json(jobStatusResponse(await services.jobs.withResults(job), statusUrl(c, jobId)));
   });
 
   app.get('/api/jobs', async (c) => {
     const query = parseInput(JobListQuery, queryObject(c), 'query');
     const services = c.get('services');
-    const page = await services.jobs.list({ limit: query.limit, direction: query.direction, ...(query.status && { status: query.status }), ...(query.cursor && { cursor: query.cursor }) });
+    const cursor = query.cursor?.toUpperCase();
+    const page = await services.jobs.list({ limit: query.limit, direction: query.direction, nowMs: services.clock(), ...(query.status && { status: query.status }), ...(cursor && { cursor }) });
     // Listing answers stay small: results are read with the status endpoint.
     const jobs = page.jobs.map(({ results: _r, ...job }) => jobStatusResponse(job, statusUrl(c, job.job_id)));
     return c.json({
       jobs,
       pagination: {
-        ...(page.has_next && jobs.length > 0 && { next_cursor: jobs.at(-1)!.job_id }),
-        ...(page.has_prev && jobs.length > 0 && { prev_cursor: jobs[0]!.job_id }),
+        // An empty page past the cursor still leads back (and on): from the cursor it was asked from.
+        ...(page.has_next && { next_cursor: jobs.at(-1)?.job_id ?? cursor }),
+        ...(page.has_prev && { prev_cursor: jobs[0]?.job_id ?? cursor }),
         has_next: page.has_next,
         has_prev: page.has_prev,
       },

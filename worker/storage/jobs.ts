@@ -144,7 +144,7 @@ export class JobStore {
       .prepare(
         `UPDATE jobs SET status = 'processing', worker_id = ?2, started_at = COALESCE(started_at, ?3), updated_at = ?3,
            lease_expires_at = ?4
-         WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND lease_expires_at < ?3))
+         WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND lease_expires_at < ?3)) AND expires_at > ?3
          RETURNING *`,
       )
       .bind(jobId, workerId, iso(nowMs), iso(nowMs + leaseMs))
@@ -185,7 +185,7 @@ export class JobStore {
       .prepare(
         `UPDATE jobs SET status = 'completed', results = ?2, started_at = COALESCE(started_at, ?3), completed_at = ?3, updated_at = ?3,
            worker_id = NULL, lease_expires_at = NULL, error_message = NULL
-         WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND lease_expires_at < ?3))`,
+         WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND lease_expires_at < ?3)) AND expires_at > ?3`,
       )
       .bind(jobId, await this.storableResults(jobId, results), iso(nowMs));
     const [result] = await this.db.batch([statement]);
@@ -196,14 +196,17 @@ export class JobStore {
    * Newest first, keyset-paginated by job id (ULIDs sort by creation), optionally by status. `direction: 'prev'`
    * walks back towards newer jobs from the cursor. No COUNT over the table; stable when jobs are added meanwhile.
    */
-  async list(options: { limit: number; status?: string; cursor?: string; direction: 'next' | 'prev' }): Promise<JobPage> {
-    const { limit, status, cursor, direction } = options;
-    const filters: string[] = [];
-    const params: unknown[] = [];
-    if (status) (filters.push('status = ?'), params.push(status));
+  async list(options: { limit: number; status?: string; cursor?: string; direction: 'next' | 'prev'; nowMs: number }): Promise<JobPage> {
+    const { limit, status, cursor, direction, nowMs } = options;
+    // Expired jobs are gone for callers, though housekeeping deletes them only every 12 hours.
+    const live = ['+expires_at > ?']; // unary +: a filter, not an index to range over (the pages walk job_id)
+    const liveParams: unknown[] = [iso(nowMs)];
+    if (status) (live.push('status = ?'), liveParams.push(status));
+    const filters = [...live];
+    const params = [...liveParams];
     const older = direction === 'next';
     if (cursor) (filters.push(`job_id ${older ? '<' : '>'} ?`), params.push(cursor));
-    const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
+    const where = `WHERE ${filters.join(' AND ')}`;
     const { results } = await this.db
       .prepare(`SELECT * FROM jobs ${where} ORDER BY job_id ${older ? 'DESC' : 'ASC'} LIMIT ?`)
       .bind(...params, limit + 1)
@@ -211,12 +214,13 @@ export class JobStore {
     const more = results.length > limit;
     const page = results.slice(0, limit).map(jobFromRow);
     if (!older) page.reverse();
-    // Is there anything on the other side of this page? One indexed probe, not a count.
-    const edge = older ? page[0]?.job_id : page.at(-1)?.job_id;
+    // Is there anything on the other side of this page? One indexed probe, not a count. An empty page (its jobs
+    // expired and were deleted since the cursor was handed out) probes from the cursor itself.
+    const edge = (older ? page[0]?.job_id : page.at(-1)?.job_id) ?? cursor;
     const otherSide = edge
       ? await this.db
-          .prepare(`SELECT 1 FROM jobs WHERE ${status ? 'status = ? AND ' : ''}job_id ${older ? '>' : '<'} ? LIMIT 1`)
-          .bind(...(status ? [status] : []), edge)
+          .prepare(`SELECT 1 FROM jobs WHERE ${live.join(' AND ')} AND job_id ${older ? '>' : '<'} ? LIMIT 1`)
+          .bind(...liveParams, edge)
           .first()
       : null;
     return older ? { jobs: page, has_next: more, has_prev: otherSide !== null } : { jobs: page, has_next: otherSide !== null, has_prev: more };
