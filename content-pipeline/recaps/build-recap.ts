@@ -1,7 +1,7 @@
 // Builds a recap post: front matter from data only (validated by the shared schema), a Markdown body written as an
-// mdast tree and serialised by remark (untrusted text only ever becomes text nodes), joined with gray-matter.
+// mdast tree and serialised by remark (untrusted text only ever becomes text nodes), under a `---` YAML block.
 // Deterministic: the same items give byte-identical files, so re-publishing an unchanged recap is a no-op.
-import matter from 'gray-matter';
+import { dump, load } from 'js-yaml';
 import type { Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import { remark } from 'remark';
 import type { GitHubEvent } from '../schemas/github-event.ts';
@@ -158,8 +158,12 @@ export async function buildRecap(input: RecapInput, prose: ProseWriter = templat
   // The description (meta tags, listings) names the highlights; the intro opens the body.
   const description = plainLine(`${clips.length === 1 ? 'Highlight' : `${clips.length} highlights`}: ${clips.map((c) => c.title).join('; ')}`, 300);
   const frontmatter = RecapFrontmatter.parse({ ...base, description });
-  const markdown = matter.stringify(bodyMarkdown, frontmatter, { lineWidth: -1, noRefs: true } as never);
+  // js-yaml 4 is what Astro reads front matter with: its dump quotes every string its load would take for
+  // something else, so a viewer's clip title such as `08` or `0o17` stays a string on the site. (gray-matter's
+  // js-yaml 3 wrote those plain, and Astro read numbers: the schema then failed the whole site build.)
+  const yaml = dump(frontmatter, { lineWidth: -1, noRefs: true });
+  const markdown = `---\n${yaml}---\n${bodyMarkdown.endsWith('\n') ? bodyMarkdown : `${bodyMarkdown}\n`}`;
   // Round trip: what the site will read back must be exactly what we validated.
-  RecapFrontmatter.parse(matter(markdown).data);
+  RecapFrontmatter.parse(load(yaml));
   return { frontmatter, body: bodyMarkdown, markdown };
 }

@@ -4,7 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import matter from 'gray-matter';
+import { dump } from 'js-yaml';
 import { buildEnv, ROOT, runMeasured, type GeneratedRecap, type Measurement } from './site-build.ts';
 
 
@@ -102,7 +102,7 @@ export async function writeBareProject(dir: string, recaps: readonly GeneratedRe
   await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   const posts = join(dir, 'content/posts');
   await mkdir(posts, { recursive: true });
-  for (const r of recaps) await writeFile(join(posts, `${r.slug}.md`), matter.stringify(r.body, { title: r.title, date: r.date }));
+  for (const r of recaps) await writeFile(join(posts, `${r.slug}.md`), `---\n${dump({ title: r.title, date: r.date })}---\n${r.body.endsWith('\n') ? r.body : `${r.body}\n`}`);
 }
 
 export async function buildBare(dir: string, outDir: string, cacheDir: string): Promise<Measurement> {

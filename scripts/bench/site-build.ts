@@ -23,7 +23,6 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import matter from 'gray-matter';
 import { buildRecap, recapLocation, type RecapSource } from '../../content-pipeline/index.ts';
 import { sampleSources } from '../../tests/support/recap-sources.ts';
 import { countPages } from '../lib/count-pages.ts';

@@ -1,9 +1,9 @@
 // A fast reader for recap front matter, used by the recaps collection (site/content.config.ts) in front of Astro's
 // own YAML parser (js-yaml), which took ~0.75 s of a 1000-recap build: each recap has ~15 KB of front matter.
 //
-// The publisher writes front matter with js-yaml's dump (content-pipeline/recaps/build-recap.ts, through
-// gray-matter): block mappings and sequences indented by two spaces, one scalar per line, strings plain or
-// quoted on one line, `[]` for an empty list. parseSimpleYaml() reads exactly that shape and gives the value
+// The publisher writes front matter with js-yaml 4's dump (content-pipeline/recaps/build-recap.ts; files written
+// earlier through gray-matter's js-yaml 3 have the same shape): block mappings and sequences indented by two
+// spaces, one scalar per line, strings plain or quoted on one line, `[]` for an empty list. parseSimpleYaml() reads exactly that shape and gives the value
 // js-yaml gives. Anything else (flow collections, comments, anchors, tags, block or multi-line scalars, tabs, CRs,
 // duplicate keys, any scalar whose meaning it is not sure of...) returns undefined, and the caller uses Astro's
 // parser for that file, errors and their line numbers included. So a file reads the same either way, only faster
@@ -52,6 +52,8 @@ function plainScalar(text: string): Value {
   if (/^[-+.0-9]/.test(text)) {
     if (DECIMAL_INT.test(text) || SIMPLE_FLOAT.test(text)) {
       const n = Number(text);
+      // js-yaml reads the integer `-0` as 0 (and the float `-0.0` as -0).
+      if (n === 0 && DECIMAL_INT.test(text)) return 0;
       // Beyond safe integers js-yaml's parseInt may round differently: leave those to it.
       return Number.isSafeInteger(n) || !DECIMAL_INT.test(text) ? n : unsupported();
     }

@@ -96,6 +96,8 @@ describe('parseSimpleYaml', () => {
     'a: "\u0085"\n',
     'a: \u2028x\n',
     "a: 'é ü 日本 🎉'\nb: é ü 日本 🎉\n",
+    // The integer -0 is 0 to js-yaml, the float -0.0 stays -0.
+    'views: -0\nless: -00\n',
     'title: "Release v0.2.0 \\U0001F389"\nempty: []\ngithub: []\n',
   ];
 
@@ -106,6 +108,13 @@ describe('parseSimpleYaml', () => {
       expect(fast).toStrictEqual(astroYaml(yaml));
     });
   }
+
+  it('reads the integer -0 as 0 and the float -0.0 as -0, as js-yaml does (toStrictEqual does not tell them apart)', () => {
+    const fast = parseSimpleYaml('views: -0\nscore: -0.0\n')!;
+    const reference = astroYaml('views: -0\nscore: -0.0\n') as Record<string, number>;
+    expect([Object.is(fast.views, 0), Object.is(fast.score, -0)]).toEqual([true, true]);
+    expect([Object.is(reference.views, 0), Object.is(reference.score, -0)]).toEqual([true, true]);
+  });
 
   it('takes the fast path for the shapes the publisher writes', () => {
     for (const yaml of [documents[0]!, documents[10]!, documents[12]!, documents.at(-1)!, "a: 'it''s'\n", 'sha: 9cbef068b5ef9a4c2e0eefd1646cc7c53772d4b4\n']) {

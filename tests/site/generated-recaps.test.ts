@@ -12,6 +12,8 @@ const WEEK = { start: '2026-01-05T00:00:00.000Z', end: '2026-01-12T00:00:00.000Z
 const COPIES = 11;
 let site: SiteBuild;
 const slugs: string[] = [];
+const LOOKALIKES = ['08', '0o17', 'true'];
+const lookalikeTitles: string[] = [];
 
 beforeAll(async () => {
   const root = await mkdtemp(join(tmpdir(), 'generated-recaps-'));
@@ -26,6 +28,18 @@ beforeAll(async () => {
     slugs.push(location.slug);
   };
   await write('daily_recap', { start: '2026-01-06T00:00:00.000Z', end: '2026-01-07T00:00:00.000Z' });
+  // Clip titles a viewer could choose that YAML may read as a number or a boolean: they must stay text.
+  const monday = { start: '2026-01-05T00:00:00.000Z', end: '2026-01-06T00:00:00.000Z' };
+  const mondayClips = selectClips(sources.filter((s) => s.item.clip_created_at >= monday.start && s.item.clip_created_at < monday.end), { contentType: 'daily_recap', includeNeedsReview: true });
+  const odd = await buildRecap({
+    contentType: 'daily_recap',
+    dateRange: monday,
+    sources: mondayClips.map((s, i) => ({ ...s, item: { ...s.item, clip_title: LOOKALIKES[i % LOOKALIKES.length]! } })),
+    generatorVersion: '0.1.0',
+  });
+  lookalikeTitles.push(...odd.frontmatter.clips.map((c) => c.title));
+  await mkdir(join(root, '2026'), { recursive: true });
+  await writeFile(join(root, '2026', '2026-01-05-daily-recap.md'), odd.markdown);
   await write('weekly_summary', WEEK);
   await write('topic_focus', WEEK, 'queue');
   // Eleven more copies of the daily recap under other names: its tags and category then list twelve recaps.
@@ -45,6 +59,14 @@ describe('generated recaps on the site', () => {
     const daily = await readFile(join(site.outDir, 'recaps', '2026-01-06-daily-recap', 'index.html'), 'utf8');
     expect(daily).toContain('&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt; refunds lol');
     expect(daily).not.toContain('<script>alert("xss")</script>');
+  });
+});
+
+describe('clip titles that look like numbers', () => {
+  it('builds the recap and shows each title as it was written', async () => {
+    expect(lookalikeTitles.length).toBeGreaterThan(0);
+    const html = await readFile(join(site.outDir, 'recaps', '2026-01-05-daily-recap', 'index.html'), 'utf8');
+    for (const title of lookalikeTitles) expect(html).toContain(`</span> ${title}</h3>`);
   });
 });
 

@@ -2,12 +2,20 @@
 // text that must stay text (no HTML, no unsafe links, no layout or front-matter break-out).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import matter from 'gray-matter';
+import { load } from 'js-yaml';
 import { remark } from 'remark';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { buildRecap, recapLocation, RecapFrontmatter, selectClips, type RecapSource } from '../../content-pipeline/index.ts';
+import { readSimpleEntry } from '../../site/lib/front-matter.ts';
 import { sampleSources } from '../support/recap-sources.ts';
+
+/** Front matter and body as the site reads them: Astro parses the `---` block with js-yaml 4. */
+function siteRead(markdown: string): { data: Record<string, unknown>; content: string } {
+  const block = /^---\n([\s\S]*?\n)---\n/.exec(markdown);
+  if (!block) throw new Error('no front matter block');
+  return { data: load(block[1]!) as Record<string, unknown>, content: markdown.slice(block[0].length) };
+}
 
 const GOLDEN = join(import.meta.dirname, '../fixtures/golden');
 const WEEK = { start: '2026-01-05T00:00:00.000Z', end: '2026-01-12T00:00:00.000Z' };
@@ -50,7 +58,7 @@ describe('recap generation', () => {
     const a = await buildRecap({ contentType: 'weekly_summary', dateRange: WEEK, sources: selected, generatorVersion: '0.1.0' });
     const b = await buildRecap({ contentType: 'weekly_summary', dateRange: WEEK, sources: selected, generatorVersion: '0.1.0' });
     expect(b.markdown).toBe(a.markdown);
-    expect(RecapFrontmatter.parse(matter(a.markdown).data)).toEqual(a.frontmatter);
+    expect(RecapFrontmatter.parse(siteRead(a.markdown).data)).toEqual(a.frontmatter);
   });
 
   it('selects only approved clips unless needs_review is configured', async () => {
@@ -70,6 +78,25 @@ describe('recap generation', () => {
 });
 
 describe('hostile text stays text', () => {
+  it('keeps titles that YAML could read as numbers, booleans, null or dates as strings on the site', async () => {
+    const LOOKALIKES = ['08', '0o17', '+08', '09.5', '00e0', '1_000', '0x1F', '.5', '-0', '1e3', 'true', 'no', 'on', 'null', '~', '2024-01-01', '.inf', '.NaN'];
+    const sources = (await sampleSources()).slice(0, LOOKALIKES.length);
+    const lookalike: RecapSource[] = LOOKALIKES.map((title, i) => {
+      const s = sources[i % sources.length]!;
+      return { ...s, item: { ...s.item, clip_id: `${s.item.clip_id}-${i}`, clip_title: title, content_decision: 'approved' } };
+    });
+    const recap = await buildRecap({ contentType: 'weekly_summary', dateRange: WEEK, sources: lookalike, generatorVersion: '0.1.0' });
+    const titles = recap.frontmatter.clips.map((c) => c.title);
+    expect([...titles].sort()).toEqual([...LOOKALIKES].sort());
+    const read = siteRead(recap.markdown).data as { clips: Array<{ title: unknown }> };
+    expect(read.clips.map((c) => c.title)).toEqual(titles);
+    expect(RecapFrontmatter.parse(read)).toEqual(recap.frontmatter);
+    // The site's fast reader gives the same, or leaves the file to js-yaml.
+    const fast = readSimpleEntry(recap.markdown);
+    if (fast) expect(fast.data).toEqual(read);
+  });
+
+
   const HOSTILE = [
     '<img src=x onerror=alert(1)> <script>alert(1)</script>',
     '# Big heading\n## another\n- a list\n1. item',
@@ -91,7 +118,7 @@ describe('hostile text stays text', () => {
     const recap = await buildRecap({ contentType: 'weekly_summary', dateRange: WEEK, sources: hostile, generatorVersion: '0.1.0' });
 
     // Front matter: parses to exactly the validated object, nothing injected.
-    const parsed = matter(recap.markdown);
+    const parsed = siteRead(recap.markdown);
     expect(RecapFrontmatter.parse(parsed.data)).toEqual(recap.frontmatter);
     expect(Object.keys(parsed.data).sort()).toEqual(Object.keys(recap.frontmatter).sort());
     expect(parsed.data.draft).toBe(false);
