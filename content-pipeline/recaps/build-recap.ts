@@ -5,7 +5,7 @@ import { dump, load } from 'js-yaml';
 import type { Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import { remark } from 'remark';
 import type { GitHubEvent } from '../schemas/github-event.ts';
-import { RecapFrontmatter, type RecapClip, type RecapContentType, type RecapGitHubEvent } from '../schemas/recap.ts';
+import { NOT_IN_A_LINE, RecapFrontmatter, type RecapClip, type RecapContentType, type RecapGitHubEvent } from '../schemas/recap.ts';
 import { meanScore, suggestedTitle } from './suggestions.ts';
 import type { RecapSource } from './select.ts';
 import { templateProse, type ProseWriter } from './prose.ts';
@@ -27,11 +27,16 @@ export interface BuiltRecap {
   markdown: string;
 }
 
-/** One line of plain text: control characters and line breaks become spaces, runs of spaces collapse. */
+/**
+ * One line of plain text: control characters, line breaks and what XML cannot carry become spaces (the schema's
+ * NOT_IN_A_LINE), a lone surrogate becomes U+FFFD, runs of spaces collapse.
+ */
 export function plainLine(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return clean.length <= max ? clean : `${clean.slice(0, max - 1).trimEnd()}…`;
+  const clean = text.toWellFormed().replace(new RegExp(`${NOT_IN_A_LINE.source}+`, 'g'), ' ').replace(/\s+/g, ' ').trim();
+  if (clean.length <= max) return clean;
+  // Never cut between the two halves of a surrogate pair (an emoji at the limit).
+  const cut = clean.slice(0, max - 1);
+  return `${(/[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut).trimEnd()}…`;
 }
 
 const SHA = /^[0-9a-f]{7,40}$/;

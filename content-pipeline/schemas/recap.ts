@@ -12,13 +12,20 @@ export type RecapContentType = z.infer<typeof RecapContentType>;
 export const GitHubEventType = z.enum(['push', 'pull_request', 'issues', 'issue_comment', 'pull_request_review', 'release', 'create']);
 export type GitHubEventType = z.infer<typeof GitHubEventType>;
 
-/** Plain single-line text of bounded length: no control characters, so no layout break-out. */
+/**
+ * Characters a line of recap text never holds: C0 and C1 controls, DEL, the Unicode line and paragraph separators,
+ * and U+FFFE/U+FFFF, which XML cannot carry (one in a title would make the RSS feed unreadable). Lone surrogates
+ * are refused separately (isWellFormed).
+ */
+// eslint-disable-next-line no-control-regex
+export const NOT_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
+
+/** Plain single-line text of bounded length: nothing that breaks a layout, a line or an XML feed. */
 const Line = (max: number) =>
   z
     .string()
     .max(max)
-    // eslint-disable-next-line no-control-regex
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must be a single line without control characters');
+    .refine((s) => !NOT_IN_A_LINE.test(s) && s.isWellFormed(), 'must be a single line without control characters');
 
 /** A GitHub event matched to a clip, as a reader sees it on the card. */
 export const RecapGitHubEvent = z.object({
@@ -56,7 +63,7 @@ export const RecapClip = z.object({
   views: z.number().int().nonnegative(),
   created_at: IsoDateTime,
   broadcaster: Line(100),
-  transcript_excerpt: z.string().max(600),
+  transcript_excerpt: Line(600),
   score: z.number().min(0).max(100).optional(),
   github: z.array(RecapGitHubEvent).max(50),
 });

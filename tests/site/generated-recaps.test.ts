@@ -12,7 +12,8 @@ const WEEK = { start: '2026-01-05T00:00:00.000Z', end: '2026-01-12T00:00:00.000Z
 const COPIES = 11;
 let site: SiteBuild;
 const slugs: string[] = [];
-const LOOKALIKES = ['08', '0o17', 'true'];
+// The last one holds what XML cannot carry (U+FFFE, U+FFFF, a C1 control, a lone surrogate): the publisher drops it.
+const LOOKALIKES = ['08', '0o17', 'true', 'odd \ufffe\uffff\u0085 \ud800chars'];
 const lookalikeTitles: string[] = [];
 
 beforeAll(async () => {
@@ -34,7 +35,8 @@ beforeAll(async () => {
   const odd = await buildRecap({
     contentType: 'daily_recap',
     dateRange: monday,
-    sources: mondayClips.map((s, i) => ({ ...s, item: { ...s.item, clip_title: LOOKALIKES[i % LOOKALIKES.length]! } })),
+    // The day's first clip once per title (as clips of their own).
+    sources: LOOKALIKES.map((title, i) => ({ ...mondayClips[0]!, item: { ...mondayClips[0]!.item, clip_id: `${mondayClips[0]!.item.clip_id}-${i}`, clip_title: title } })),
     generatorVersion: '0.1.0',
   });
   lookalikeTitles.push(...odd.frontmatter.clips.map((c) => c.title));
@@ -67,6 +69,15 @@ describe('clip titles that look like numbers', () => {
     expect(lookalikeTitles.length).toBeGreaterThan(0);
     const html = await readFile(join(site.outDir, 'recaps', '2026-01-05-daily-recap', 'index.html'), 'utf8');
     for (const title of lookalikeTitles) expect(html).toContain(`</span> ${title}</h3>`);
+    expect(lookalikeTitles).toContain('odd \ufffdchars');
+  });
+
+  it('keeps the RSS feed well-formed XML: every character one XML 1.0 allows', async () => {
+    const rss = await readFile(join(site.outDir, 'rss.xml'), 'utf8');
+    expect(rss).toContain('odd \ufffdchars');
+    // XML 1.0 Char: tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD, and whole surrogate pairs.
+    expect(rss.isWellFormed()).toBe(true);
+    expect(rss).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/);
   });
 });
 

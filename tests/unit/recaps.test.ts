@@ -7,6 +7,7 @@ import { remark } from 'remark';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { buildRecap, recapLocation, RecapFrontmatter, selectClips, type RecapSource } from '../../content-pipeline/index.ts';
+import { plainLine } from '../../content-pipeline/recaps/build-recap.ts';
 import { readSimpleEntry } from '../../site/lib/front-matter.ts';
 import { sampleSources } from '../support/recap-sources.ts';
 
@@ -74,6 +75,26 @@ describe('recap generation', () => {
     expect(recapLocation('weekly_summary', '2024-12-30T00:00:00Z').path).toBe('site/content/recaps/2025/2025-W01-weekly-summary.md');
     expect(recapLocation('topic_focus', '2026-01-05T00:00:00Z', 'Cursor Pagination!').path).toBe('site/content/recaps/2026/2026-01-05-topic-cursor-pagination.md');
     expect(() => recapLocation('topic_focus', '2026-01-05T00:00:00Z', '!!!')).toThrow();
+  });
+});
+
+describe('plainLine', () => {
+  it('turns controls, separators and what XML cannot carry into spaces, and lone surrogates into U+FFFD', () => {
+    expect(plainLine('a\u0000b\u0085c\u2028d\ufffe\uffffe\tf\n\ng', 100)).toBe('a b c d e f g');
+    expect(plainLine('x\ud800y\udc00z 🎉', 100)).toBe('x\ufffdy\ufffdz 🎉');
+  });
+
+  it('never cuts an emoji in half at the length limit', () => {
+    const cut = plainLine(`${'a'.repeat(8)}🎉🎉`, 10);
+    expect(cut.isWellFormed()).toBe(true);
+    expect(cut).toBe(`${'a'.repeat(8)}…`);
+    expect(plainLine(`${'a'.repeat(7)}🎉🎉`, 10)).toBe(`${'a'.repeat(7)}🎉…`);
+  });
+
+  it('gives text the schema accepts, and the schema refuses what it removes', () => {
+    const title = plainLine('tricky \ufffe title \ud83c', 200);
+    expect(RecapFrontmatter.shape.title.safeParse(title).success).toBe(true);
+    for (const bad of ['a\ufffe', 'a\uffff', 'a\u0085', 'a\u2028', 'a\ud800']) expect(RecapFrontmatter.shape.title.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
   });
 });
 
