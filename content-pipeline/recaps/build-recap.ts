@@ -4,6 +4,7 @@
 import { dump, load } from 'js-yaml';
 import type { Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import { remark } from 'remark';
+import remarkGfm from 'remark-gfm';
 import type { GitHubEvent } from '../schemas/github-event.ts';
 import { NOT_IN_A_LINE, RecapFrontmatter, type RecapClip, type RecapContentType, type RecapGitHubEvent } from '../schemas/recap.ts';
 import { meanScore, suggestedTitle } from './suggestions.ts';
@@ -126,7 +127,9 @@ async function body(clips: readonly RecapClip[], frontmatter: Omit<RecapFrontmat
     );
   }
   const tree: Root = { type: 'root', children: nodes };
-  return remark().stringify(tree);
+  // With GFM's rules, as the site reads the body: text that GFM would turn into a link (`www.x.com`, `a@b.com`,
+  // `https://…`) or a strikethrough (`~~x~~`) is escaped, so a viewer's title stays text.
+  return remark().use(remarkGfm).stringify(tree);
 }
 
 /** Builds and validates the post. Throws (a ZodError) rather than produce a post the site would refuse. */

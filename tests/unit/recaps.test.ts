@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { remark } from 'remark';
+import remarkGfm from 'remark-gfm';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { buildRecap, recapLocation, RecapFrontmatter, selectClips, type RecapSource } from '../../content-pipeline/index.ts';
@@ -126,10 +127,12 @@ describe('hostile text stays text', () => {
     '&anchor *alias !!js/function "f" {evil: 1} [1, 2] | > %TAG',
     '`code` **bold** _em_ ~~strike~~ <https://evil.example> @everyone',
     '\u0000\u0007\u202e RTL \u2028 line sep',
+    'www.evil.example, me@evil.example and https://evil.example/x ~one~',
   ];
 
   it('produces Markdown whose only links, headings and HTML are our own', async () => {
-    const sources = (await sampleSources()).slice(0, 3);
+    const sources = (await sampleSources()).slice(0, HOSTILE.length);
+    expect(sources).toHaveLength(HOSTILE.length);
     const hostile: RecapSource[] = sources.map((s, i) => ({
       ...s,
       item: { ...s.item, clip_title: HOSTILE[i % HOSTILE.length]!, transcript_summary: HOSTILE.join(' '), content_decision: 'approved' },
@@ -149,15 +152,24 @@ describe('hostile text stays text', () => {
     }
 
     // Body: no HTML nodes, only our own headings, only http(s) links we made.
-    const tree = remark().parse(parsed.content);
+    // Parsed with GFM, as the site reads bodies: its autolink literals and strikethrough included.
+    const tree = remark().use(remarkGfm).parse(parsed.content);
     const kinds: string[] = [];
     visit(tree, (node) => void kinds.push(node.type));
     expect(kinds).not.toContain('html');
     expect(kinds).not.toContain('image');
+    expect(kinds).not.toContain('delete');
     const headings: string[] = [];
     visit(tree, 'heading', (node) => void headings.push(remark().stringify({ type: 'root', children: [node] }).trim()));
     expect(headings).toEqual(['## Highlights', '## On GitHub']);
-    visit(tree, 'link', (node) => expect(node.url).toMatch(/^https:\/\/github\.com\//));
+    // Our links go to GitHub. GFM also links bare URLs and e-mail addresses in text (`www.x.com`, `a@b.com`) even
+    // when escaped; those are http(s) or mailto by construction, and their text is the address as typed.
+    visit(tree, 'link', (node) => {
+      const label = node.children.map((c) => ('value' in c ? c.value : '')).join('');
+      if (/^https:\/\/github\.com\//.test(node.url)) return;
+      expect(node.url).toMatch(/^(https?:|mailto:)/);
+      expect(node.url.replace(/^mailto:/, '').replace(/^http:\/\/(?=www\.)/, '')).toBe(label);
+    });
     // remark escapes every `<` of text as `\<`: an unescaped one would be HTML.
     expect(parsed.content).not.toMatch(/(^|[^\\])<(script|img)/);
   });
