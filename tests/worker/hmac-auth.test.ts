@@ -242,6 +242,18 @@ describe('bodies', () => {
     expect((await errorOf(response)).code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('takes an empty body streamed without Content-Length as no body, and judges a non-empty one as usual', async () => {
+    const empty = () => new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+    const signed = await signRequest({ method: 'POST', url: '/api/auth/verify', secret: TEST_ACTIVE_KEY.secret, keyId: TEST_ACTIVE_KEY.id });
+    const headers = Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name.toLowerCase() !== 'content-type'));
+    const response = await exports.default.fetch('http://worker.test/api/auth/verify', { method: 'POST', headers, body: empty() });
+    expect(response.status).toBe(200);
+    const text = await signRequest({ method: 'POST', url: '/api/auth/verify', body: 'a=1', secret: TEST_ACTIVE_KEY.secret, keyId: TEST_ACTIVE_KEY.id });
+    const streamedText = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new TextEncoder().encode('a=1')), c.close()) });
+    const refused = await exports.default.fetch('http://worker.test/api/auth/verify', { method: 'POST', headers: { ...text.headers, 'Content-Type': 'text/plain' }, body: streamedText });
+    expect(refused.status).toBe(415);
+  });
+
   it('413 from a streamed body without Content-Length', async () => {
     const signed = await signRequest({ method: 'POST', url: '/api/auth/verify', body: '{}', secret: TEST_ACTIVE_KEY.secret });
     const chunk = new TextEncoder().encode('a'.repeat(256 * 1024));

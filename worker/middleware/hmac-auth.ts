@@ -61,20 +61,36 @@ export const hmacAuth = createMiddleware<AppBindings>(async (c, next) => {
 
   let raw: Uint8Array = new Uint8Array(0);
   if (hasBody(request)) {
-    if (BODYLESS_METHODS.has(method)) {
-      return reject(new AppError('VALIDATION_FAILED', `${method} requests must not have a body`), 'unexpected_body');
+    // A body streamed without Content-Length may turn out to be empty, which counts as no body: it is read (capped)
+    // before it is judged. A body of announced length is judged first, then read.
+    const streamed = request.headers.get('Content-Length') === null;
+    const read = async (): Promise<Response | null> => {
+      try {
+        raw = await readCappedBody(request);
+        return null;
+      } catch (error) {
+        if (error instanceof AppError) return reject(error, 'payload_too_large');
+        throw error;
+      }
+    };
+    if (streamed) {
+      const refused = await read();
+      if (refused) return refused;
     }
-    if (!isJsonContentType(request.headers.get('Content-Type'))) {
-      return reject(
-        new AppError('UNSUPPORTED_MEDIA_TYPE', 'Requests with a body must be Content-Type: application/json'),
-        'unsupported_media_type',
-      );
+    if (!streamed || raw.byteLength > 0) {
+      if (BODYLESS_METHODS.has(method)) {
+        return reject(new AppError('VALIDATION_FAILED', `${method} requests must not have a body`), 'unexpected_body');
+      }
+      if (!isJsonContentType(request.headers.get('Content-Type'))) {
+        return reject(
+          new AppError('UNSUPPORTED_MEDIA_TYPE', 'Requests with a body must be Content-Type: application/json'),
+          'unsupported_media_type',
+        );
+      }
     }
-    try {
-      raw = await readCappedBody(request);
-    } catch (error) {
-      if (error instanceof AppError) return reject(error, 'payload_too_large');
-      throw error;
+    if (!streamed) {
+      const refused = await read();
+      if (refused) return refused;
     }
   }
   const bodySha256 = raw.byteLength > 0 ? await sha256Hex(raw) : EMPTY_BODY_SHA256;
