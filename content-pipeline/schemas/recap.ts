@@ -13,19 +13,26 @@ export const GitHubEventType = z.enum(['push', 'pull_request', 'issues', 'issue_
 export type GitHubEventType = z.infer<typeof GitHubEventType>;
 
 /**
- * Characters a line of recap text never holds: C0 and C1 controls, DEL, the Unicode line and paragraph separators,
- * and U+FFFE/U+FFFF, which XML cannot carry (one in a title would make the RSS feed unreadable). Lone surrogates
- * are refused separately (isWellFormed).
+ * What the publisher turns into spaces in a line of recap text (plainLine): C0 and C1 controls, DEL, the Unicode
+ * line and paragraph separators, and U+FFFE/U+FFFF, which XML cannot carry (one in a title made the RSS feed
+ * unreadable). Lone surrogates become U+FFFD.
  */
 // eslint-disable-next-line no-control-regex
 export const NOT_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
 
-/** Plain single-line text of bounded length: nothing that breaks a layout, a line or an XML feed. */
+/**
+ * What a line of recap text must not hold, whoever wrote the file: control characters (a layout break-out) and
+ * what XML cannot carry. Hand-written files may hold the rest (a U+2028 is escaped where it matters, in JSON-LD).
+ */
+// eslint-disable-next-line no-control-regex
+const REFUSED_IN_A_LINE = /[\u0000-\u001f\u007f\ufffe\uffff]/;
+
+/** Plain single-line text of bounded length. */
 const Line = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((s) => !NOT_IN_A_LINE.test(s) && s.isWellFormed(), 'must be a single line without control characters');
+    .refine((s) => !REFUSED_IN_A_LINE.test(s) && s.isWellFormed(), 'must be a single line without control characters');
 
 /** A GitHub event matched to a clip, as a reader sees it on the card. */
 export const RecapGitHubEvent = z.object({
@@ -63,7 +70,7 @@ export const RecapClip = z.object({
   views: z.number().int().nonnegative(),
   created_at: IsoDateTime,
   broadcaster: Line(100),
-  transcript_excerpt: Line(600),
+  transcript_excerpt: z.string().max(600),
   score: z.number().min(0).max(100).optional(),
   github: z.array(RecapGitHubEvent).max(50),
 });
