@@ -126,5 +126,5 @@ export async function runAudioStage(message: z.infer<typeof ClipAudioMessage>, s
     if (moved?.processing_status === 'audio_ready') {
       await enqueue(services.jobsQueue, [{ type: 'clip.transcribe', content_item_id: item.content_item_id }]);
     }
-  });
+  }, { status: 'audio_ready', next: 'clip.transcribe' });
 }

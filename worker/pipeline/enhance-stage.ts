@@ -68,5 +68,5 @@ export async function runEnhanceStage(message: z.infer<typeof ClipEnhanceMessage
     if (updated?.processing_status === 'enhanced') {
       await enqueue(services.jobsQueue, [{ type: 'clip.score', content_item_id: item.content_item_id }]);
     }
-  });
+  }, { status: 'enhanced', next: 'clip.score' });
 }

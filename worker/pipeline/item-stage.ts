@@ -1,15 +1,26 @@
 // What every per-item stage shares: load the item, skip it when the stage already ran (delivery is at least
-// once), and remember the last error on the item so a dead letter can say why it failed.
-import type { ContentItem, ItemStageMessage } from '../../content-pipeline/index.ts';
+// once), hand it on again when the stage ran but its hand-off was lost, and remember the last error on the item so
+// a dead letter can say why it failed.
+import type { ContentItem, ItemStageMessage, ProcessingStatus } from '../../content-pipeline/index.ts';
 import { describeError, log } from '../log.ts';
 import type { Services } from '../services.ts';
+import { enqueue } from './enqueue.ts';
 
 export const RETRYING_PREFIX = 'retrying: ';
 
 export type StageBody = (item: ContentItem, services: Services) => Promise<void>;
 
+/** The status a stage moves an item to, and the next stage's message it then sends. */
+export interface StageHandoff {
+  status: ProcessingStatus;
+  next: 'clip.transcribe' | 'clip.enhance' | 'clip.score';
+}
+
 /**
  * Runs `body` for the item named by the message unless `isDone(item)`; a missing item is logged and dropped.
+ * An item already at `handoff.status` ran this stage, but the next stage's message may never have gone out (the
+ * send failed, or the worker stopped in between, and the queue redelivered this message): it is sent again, which
+ * the next stage, idempotent like every stage, absorbs if it was sent after all.
  * An error is written to the item's status_reason (best effort) and rethrown so the queue retries.
  */
 export async function runItemStage(
@@ -17,6 +28,7 @@ export async function runItemStage(
   services: Services,
   isDone: (item: ContentItem) => boolean,
   body: StageBody,
+  handoff?: StageHandoff,
 ): Promise<void> {
   const current = await services.contentItems.get(message.content_item_id);
   if (!current) {
@@ -24,6 +36,11 @@ export async function runItemStage(
     return;
   }
   if (isDone(current.item)) {
+    if (handoff && current.item.processing_status === handoff.status) {
+      log('info', 'stage_handoff_resent', { stage: message.type, content_item_id: message.content_item_id, next: handoff.next });
+      await enqueue(services.jobsQueue, [{ type: handoff.next, content_item_id: message.content_item_id }]);
+      return;
+    }
     log('info', 'stage_skipped', { stage: message.type, content_item_id: message.content_item_id, status: current.item.processing_status });
     return;
   }

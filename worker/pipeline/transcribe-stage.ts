@@ -63,5 +63,5 @@ export async function runTranscribeStage(message: z.infer<typeof ClipTranscribeM
     if (updated?.processing_status === 'transcribed') {
       await enqueue(services.jobsQueue, [{ type: 'clip.enhance', content_item_id: item.content_item_id }]);
     }
-  });
+  }, { status: 'transcribed', next: 'clip.enhance' });
 }
