@@ -51,15 +51,16 @@ export class GitHubPublisher implements Publisher {
     const head = existing ?? base;
 
     // No-op detection: the SHAs git would give the wanted files against the tree the branch (or the base) holds.
-    const headTree = (await git.getCommit({ ...at, commit_sha: head })).data.tree.sha;
-    const listing = (await git.getTree({ ...at, tree_sha: headTree, recursive: '1' })).data;
-    const have = new Map(listing.tree.filter((e) => e.type === 'blob' && e.path).map((e) => [e.path!, e]));
-    const changed: Array<{ path: string; content: string }> = [];
-    for (const file of request.files) {
-      const entry = have.get(file.path);
-      if (!entry || entry.mode !== FILE_MODE || entry.sha !== (await gitBlobSha(file.content))) changed.push(file);
+    const { tree: headTree, changed } = await this.changedFiles(head, request.files);
+    if (changed.length === 0) {
+      const open = existing ? await this.openPull(request.branch) : undefined;
+      // The branch holds these files but was never proposed: an earlier attempt stopped between pushing the branch
+      // and opening its pull request (a reviewer's closed PR, or a base that has the files already, is left alone).
+      if (existing && existing !== base && !open && !(await this.everProposed(request.branch))) {
+        if ((await this.changedFiles(base, request.files)).changed.length > 0) return this.propose(request, head, files);
+      }
+      return unchanged(request, head, files, open);
     }
-    if (changed.length === 0) return this.unchanged(request, existing, head, files);
 
     // One blob per changed file (one at a time: GitHub asks for serial writes), then one tree and one commit.
     const entries = [];
@@ -69,7 +70,7 @@ export class GitHubPublisher implements Publisher {
     }
     const tree = (await git.createTree({ ...at, base_tree: headTree, tree: entries })).data.sha;
     // A truncated listing can hide an identical file; an identical tree still means there is nothing to commit.
-    if (tree === headTree) return this.unchanged(request, existing, head, files);
+    if (tree === headTree) return unchanged(request, head, files, existing ? await this.openPull(request.branch) : undefined);
     const author = this.options.author;
     const commit = (await git.createCommit({ ...at, message: request.title, tree, parents: [head], ...(author ? { author } : {}) })).data.sha;
     if (existing) await git.updateRef({ ...at, ref: `heads/${request.branch}`, sha: commit, force: false });
@@ -80,12 +81,38 @@ export class GitHubPublisher implements Publisher {
       const pr = await this.octokit.rest.pulls.update({ ...at, pull_number: open.number, title: request.title, body: request.body });
       return { outcome: 'updated', branch: request.branch, commit_sha: commit, pr_number: pr.data.number, pr_url: pr.data.html_url, files };
     }
+    return this.propose(request, commit, files);
+  }
+
+  /** The files of `request` that the tree of `commit` does not hold as they are, and that tree's SHA. */
+  private async changedFiles(commit: string, wanted: PublishRequest['files']): Promise<{ tree: string; changed: PublishRequest['files'] }> {
+    const at = { owner: this.owner, repo: this.repo };
+    const tree = (await this.octokit.rest.git.getCommit({ ...at, commit_sha: commit })).data.tree.sha;
+    const listing = (await this.octokit.rest.git.getTree({ ...at, tree_sha: tree, recursive: '1' })).data;
+    const have = new Map(listing.tree.filter((e) => e.type === 'blob' && e.path).map((e) => [e.path!, e]));
+    const changed: PublishRequest['files'] = [];
+    for (const file of wanted) {
+      const entry = have.get(file.path);
+      if (!entry || entry.mode !== FILE_MODE || entry.sha !== (await gitBlobSha(file.content))) changed.push(file);
+    }
+    return { tree, changed };
+  }
+
+  /** Opens the pull request for the branch, with the labels and reviewers asked for. */
+  private async propose(request: PublishRequest, commit: string, files: string[]): Promise<PublishResult> {
+    const at = { owner: this.owner, repo: this.repo };
     const pr = await this.createPull(request);
     const labels = union(this.options.labels, request.labels);
     if (labels.length) await this.octokit.rest.issues.addLabels({ ...at, issue_number: pr.number, labels });
     const reviewers = union(this.options.reviewers, request.reviewers);
     if (reviewers.length) await this.octokit.rest.pulls.requestReviewers({ ...at, pull_number: pr.number, reviewers });
     return { outcome: 'created', branch: request.branch, commit_sha: commit, pr_number: pr.number, pr_url: pr.html_url, files };
+  }
+
+  /** Whether a pull request from the branch was ever opened and then closed or merged. */
+  private async everProposed(branch: string): Promise<boolean> {
+    const { data } = await this.octokit.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, base: this.options.baseBranch, state: 'closed', per_page: 1 });
+    return data.length > 0;
   }
 
   /** The commit a branch points at, or null when it does not exist. */
@@ -115,8 +142,9 @@ export class GitHubPublisher implements Publisher {
     }
   }
 
-  private async unchanged(request: PublishRequest, existing: string | null, head: string, files: string[]): Promise<PublishResult> {
-    const open = existing ? await this.openPull(request.branch) : undefined;
-    return { outcome: 'unchanged', branch: request.branch, commit_sha: head, files, ...(open ? { pr_number: open.number, pr_url: open.html_url } : {}) };
-  }
+}
+
+/** Nothing to commit: the branch (or the base) already holds the files; the open PR, if any, is reported. */
+function unchanged(request: PublishRequest, head: string, files: string[], open: { number: number; html_url: string } | undefined): PublishResult {
+  return { outcome: 'unchanged', branch: request.branch, commit_sha: head, files, ...(open ? { pr_number: open.number, pr_url: open.html_url } : {}) };
 }

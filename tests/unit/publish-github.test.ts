@@ -178,6 +178,40 @@ describe('GitHubPublisher', () => {
     expect(github.log).toEqual([]);
   });
 
+  it('opens the PR on the retry of an attempt that pushed the branch and stopped before its PR', async () => {
+    const { repo, pulls } = seed();
+    const octokit = await tokenClient();
+    let dropPullCreate = true;
+    octokit.hook.wrap('request', async (send, options) => {
+      if (dropPullCreate && options.method === 'POST' && /\/pulls$/.test(String(options.url))) {
+        dropPullCreate = false;
+        throw new Error('connection dropped');
+      }
+      return send(options);
+    });
+    const p = new GitHubPublisher(octokit, { repo, baseBranch: 'main', labels: ['recap'] });
+    await expect(p.publish(request('# Monday\n'))).rejects.toThrow('connection dropped');
+    expect(pulls()).toHaveLength(0);
+    const retry = await p.publish(request('# Monday\n'));
+    expect(retry).toMatchObject({ outcome: 'created', branch: BRANCH, pr_number: pulls()[0]!.number });
+    expect(pulls()).toHaveLength(1);
+    expect(pulls()[0]!.labels).toEqual(['recap']);
+    // Once proposed, the same content is unchanged again.
+    expect((await p.publish(request('# Monday\n'))).outcome).toBe('unchanged');
+  });
+
+  it('leaves a PR a reviewer closed closed when the same content is published again', async () => {
+    const { repo, pulls } = seed();
+    const octokit = await tokenClient();
+    const p = new GitHubPublisher(octokit, { repo, baseBranch: 'main' });
+    const first = await p.publish(request('# Monday\n'));
+    await octokit.rest.pulls.update({ owner: 'streamdev', repo: repo.split('/')[1]!, pull_number: first.pr_number!, state: 'closed' });
+    const again = await p.publish(request('# Monday\n'));
+    expect(again.outcome).toBe('unchanged');
+    expect(again.pr_number).toBeUndefined();
+    expect(pulls()).toHaveLength(1);
+  });
+
   it('retries a 500 and goes on', async () => {
     const { repo } = seed();
     github.faults.push({ kind: 'error', status: 500 });
