@@ -9,6 +9,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Longest wait accepted for a rate-limit reset; longer ones fail instead of hanging a worker. */
   maxRateLimitWaitMs: number;
+  /** 429s waited out in a row before giving up (a reset in the past, or no header, would otherwise loop for ever). */
+  maxRateLimitRetries?: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -16,6 +18,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 250,
   maxDelayMs: 8_000,
   maxRateLimitWaitMs: 60_000,
+  maxRateLimitRetries: 5,
 };
 
 export interface HttpDeps {
@@ -63,6 +66,7 @@ export async function fetchWithRetry(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<Response> {
   let failures = 0;
+  let rateLimited = 0;
   for (;;) {
     const request = await makeRequest();
     let response: Response | undefined;
@@ -78,6 +82,10 @@ export async function fetchWithRetry(
       if (wait > policy.maxRateLimitWaitMs) {
         throw new HttpError(429, request.url, `rate limited by ${new URL(request.url).host} for ${Math.ceil(wait / 1000)} s`);
       }
+      if (rateLimited >= (policy.maxRateLimitRetries ?? DEFAULT_RETRY_POLICY.maxRateLimitRetries!)) {
+        throw new HttpError(429, request.url, `still rate limited by ${new URL(request.url).host} after ${rateLimited + 1} attempts`);
+      }
+      rateLimited++;
       await deps.sleep(wait);
       continue;
     }

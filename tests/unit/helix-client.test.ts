@@ -93,6 +93,15 @@ describe('HelixClient', () => {
     await expect(client().listClips('141981764', START, START + DAY)).rejects.toThrow(/rate limited/);
   });
 
+  it('gives up on 429s that keep coming, whatever reset they announce', async () => {
+    // A reset already past (a clock skewed against Twitch's) asks for ~0.1 s each time: bounded, not for ever.
+    helix.faults.push(...Array.from({ length: 6 }, () => ({ status: 429 as const, resetInSeconds: -5 })));
+    const error = await client().listClips('141981764', START, START + DAY).catch((e) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error.message).toMatch(/still rate limited by .* after 6 attempts/);
+    expect(sleeps).toHaveLength(5);
+  });
+
   it('retries 5xx with growing jittered backoff, and gives up after the bound', async () => {
     helix.faults.push({ status: 503 }, { status: 500 });
     expect((await client().listClips('141981764', START, START + 60 * 60_000)).clips).toHaveLength(6);
