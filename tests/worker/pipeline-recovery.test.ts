@@ -5,6 +5,9 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contentItemFromClip, transition } from '../../content-pipeline/index.ts';
 import worker from '../../worker/index.ts';
+import { parseEnv } from '../../worker/env.ts';
+import { runClipIngest } from '../../worker/jobs/clip-ingest.ts';
+import { createServices } from '../../worker/services.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
 import { BROADCASTER } from '../fixtures/ingest-clips.ts';
 import { helixClip } from '../support/clips.ts';
@@ -50,5 +53,48 @@ describe('a stage whose hand-off was lost', () => {
     const third: unknown[] = [];
     await deliver('clip.enhance', item.content_item_id, withQueue(third), 1);
     expect(third).toEqual([]);
+  });
+});
+
+describe('a clip first listed malformed', () => {
+  const day = { start: '2026-02-01T00:00:00Z', end: '2026-02-02T00:00:00Z' };
+  /** Runs the ingest job with a Helix that lists what `listing()` returns, collecting what it queues. */
+  async function ingest(listing: () => unknown, sent: unknown[]) {
+    const services = createServices(parseEnv(env as never));
+    const helix = { usersByLogin: async () => new Map(), listClips: async () => listing() };
+    const jobsQueue = { sendBatch: async (batch: Array<{ body: unknown }>) => void sent.push(...batch.map((m) => m.body)) };
+    return runClipIngest({ job: {} as never, request: { broadcaster_id: BROADCASTER.id, date_range: day }, services: { ...services, helix, jobsQueue } as never, progress: async () => {} });
+  }
+
+  it('starts over, under its old id, once Helix lists it well, and never stops the other clips', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const valid = helixClip('weird-1', { broadcaster_id: BROADCASTER.id, created_at: '2026-02-01T10:00:00Z' });
+    const other = helixClip('fine-2', { broadcaster_id: BROADCASTER.id, created_at: '2026-02-01T11:00:00Z' });
+    const { created_at: _missing, ...withoutDate } = valid;
+    const sent: unknown[] = [];
+    await ingest(() => ({ clips: [], invalid: [{ clipId: 'weird-1', raw: withoutDate, message: 'created_at: Required' }], requests: 1, windows: 1 }), sent);
+    const failed = (await storedItem('weird-1'))!;
+    expect(failed).toMatchObject({ processing_status: 'failed', error: { code: 'invalid_clip' } });
+
+    const results = await ingest(() => ({ clips: [other, valid], invalid: [], requests: 1, windows: 1 }), sent);
+    expect(results).toMatchObject({ created: 1, refreshed: 1, queued_for_audio: 2 });
+    const restarted = (await storedItem('weird-1'))!;
+    expect(restarted).toMatchObject({ content_item_id: failed.content_item_id, processing_status: 'queued', clip_created_at: '2026-02-01T10:00:00.000Z' });
+    expect(restarted.error).toBeUndefined();
+    expect((await storedItem('fine-2'))!.processing_status).toBe('queued');
+    expect(sent.map((m) => (m as { content_item_id: string }).content_item_id).sort()).toEqual([restarted.content_item_id, (await storedItem('fine-2'))!.content_item_id].sort());
+  });
+
+  it('stores and queues the other clips when one cannot be stored, then fails the job so it retries', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const good = helixClip('fine-3', { broadcaster_id: BROADCASTER.id, created_at: '2026-02-01T12:00:00Z' });
+    const bad = helixClip('boom-4', { broadcaster_id: BROADCASTER.id, created_at: '2026-02-01T13:00:00Z' });
+    const put = env.BUCKET.put.bind(env.BUCKET);
+    vi.spyOn(env.BUCKET, 'put').mockImplementation(((key: string, ...rest: unknown[]) => (key.includes('boom-4') ? Promise.reject(new Error('R2 unavailable')) : (put as (...a: unknown[]) => unknown)(key, ...rest))) as never);
+    const sent: unknown[] = [];
+    await expect(ingest(() => ({ clips: [bad, good], invalid: [], requests: 1, windows: 1 }), sent)).rejects.toThrow(/1 of 2 clips could not be stored \(boom-4: R2 unavailable\)/);
+    expect((await storedItem('fine-3'))!.processing_status).toBe('queued');
+    expect(sent).toEqual([{ type: 'clip.audio', content_item_id: (await storedItem('fine-3'))!.content_item_id }]);
+    expect(await storedItem('boom-4')).toBeUndefined();
   });
 });

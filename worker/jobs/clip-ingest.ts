@@ -14,6 +14,7 @@ import {
   type InvalidClip,
   type QueueMessage,
 } from '../../content-pipeline/index.ts';
+import { describeError, log } from '../log.ts';
 import { enqueue } from '../pipeline/enqueue.ts';
 import type { Services } from '../services.ts';
 import { jobHandlers, PermanentJobError, type JobContext } from './runner.ts';
@@ -76,15 +77,24 @@ async function upsertClip(clip: HelixClip, services: Services, nowIso: string): 
   await services.bucket.put(r2Keys.rawClip(clip.id), JSON.stringify(clip), { httpMetadata: { contentType: 'application/json' } });
   const fresh = transition(await contentItemFromClip(clip, nowIso), 'queued', nowIso);
   if (await services.contentItems.insert(fresh)) return { outcome: 'created', item: fresh };
+  // The clip's item is found by clip, not by `fresh`'s id: ids derive from the creation time, and a clip first
+  // listed malformed was filed under the time it was seen.
+  const existing = await services.contentItems.getByClip(fresh.platform, clip.id);
   let outcome: 'refreshed' | 'unchanged' = 'unchanged';
-  const item = await services.contentItems.update(fresh.content_item_id, (current) => {
+  const item = await services.contentItems.update(existing?.item.content_item_id ?? fresh.content_item_id, (current) => {
+    // A clip Helix once returned malformed reads well now: it starts over from this listing, under its old id.
+    if (current.processing_status === 'failed' && current.error?.code === 'invalid_clip') {
+      outcome = 'refreshed';
+      return { ...fresh, content_item_id: current.content_item_id };
+    }
     const refreshed = refreshFromClip(current, clip, nowIso);
     // A crash between writing and queueing can leave an item at `pending`: move it on now.
     const next = refreshed.processing_status === 'pending' ? transition(refreshed, 'queued', nowIso) : refreshed;
     outcome = next === current ? 'unchanged' : 'refreshed';
     return next;
   });
-  return { outcome, item: item! };
+  if (!item) throw new Error(`the item of clip ${clip.id} could not be found to refresh it`);
+  return { outcome, item };
 }
 
 export async function runClipIngest({ request, services, progress }: JobContext): Promise<ClipIngestResults> {
@@ -114,8 +124,18 @@ export async function runClipIngest({ request, services, progress }: JobContext)
     helix_requests: listing.requests,
   };
   const audio: QueueMessage[] = [];
+  const failed: string[] = [];
   for (const [index, clip] of listing.clips.entries()) {
-    const { outcome, item } = await upsertClip(clip, services, nowIso);
+    // One clip's failure does not hold up the others: they are stored and queued, then the job retries for it.
+    let upserted: Awaited<ReturnType<typeof upsertClip>>;
+    try {
+      upserted = await upsertClip(clip, services, nowIso);
+    } catch (error) {
+      log('warn', 'ingest_clip_failed', { clip_id: clip.id, ...describeError(error) });
+      failed.push(`${clip.id}: ${describeError(error).error_message}`);
+      continue;
+    }
+    const { outcome, item } = upserted;
     results[outcome]++;
     // Every item still at `queued` gets a message: the stage is idempotent, and this is how items that were waiting
     // (for configuration, or after a crash before their message was sent) get going again.
@@ -131,6 +151,7 @@ export async function runClipIngest({ request, services, progress }: JobContext)
   await progress('queue_audio', 0, audio.length);
   await enqueue(services.jobsQueue, audio);
   results.queued_for_audio = audio.length;
+  if (failed.length > 0) throw new Error(`${failed.length} of ${listing.clips.length} clips could not be stored (${failed.slice(0, 3).join('; ')})`);
   await progress('done', listing.clips.length, listing.clips.length);
   return results;
 }
