@@ -1,5 +1,6 @@
-// Ways an item or a job could get stuck, each taken to the end: a stage whose hand-off to the next stage was lost,
-// an ingest meeting a clip it once recorded as malformed, and such a clip coming back valid.
+// Ways an item or a job could get stuck or go stale, each taken to the end: a stage whose hand-off to the next stage
+// was lost, an ingest meeting a clip it once recorded as malformed (and such a clip coming back valid), and a scored
+// clip matched again.
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +10,8 @@ import { parseEnv } from '../../worker/env.ts';
 import { runClipIngest } from '../../worker/jobs/clip-ingest.ts';
 import { createServices } from '../../worker/services.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
+import { GitHubEventStore } from '../../worker/storage/github-events.ts';
+import { CLIPS, GITHUB_EVENTS, helixClips, transcriptSegments } from '../../sample-data/index.ts';
 import { BROADCASTER } from '../fixtures/ingest-clips.ts';
 import { helixClip } from '../support/clips.ts';
 import { helixBase, storedItem } from './support-pipeline.ts';
@@ -96,5 +99,30 @@ describe('a clip first listed malformed', () => {
     expect((await storedItem('fine-3'))!.processing_status).toBe('queued');
     expect(sent).toEqual([{ type: 'clip.audio', content_item_id: (await storedItem('fine-3'))!.content_item_id }]);
     expect(await storedItem('boom-4')).toBeUndefined();
+  });
+});
+
+describe('a scored clip matched again', () => {
+  it('carries the new match\'s confidence and repositories in the item, not only in the D1 column', async () => {
+    const clip = CLIPS.find((c) => c.id === 'CursorPaginationFinallyFixed')!;
+    const now = new Date().toISOString();
+    let item = await contentItemFromClip(helixClips('http://assets.test').find((c) => c.id === clip.id)!, now);
+    for (const status of ['queued', 'audio_ready', 'transcribed', 'enhanced'] as const) item = transition(item, status, now);
+    // Scored before any GitHub event was known.
+    item = transition(item, 'ready_for_content', now, { content_score: 50, github_confidence: 0, github_repos: [], github_summary: 'none' });
+    await env.BUCKET.put(`transcripts/${clip.id}.json`, JSON.stringify({ clip_id: clip.id, language: 'en', text: clip.transcript.join(' '), segments: transcriptSegments(clip.id), transcriber: 'fixture', created_at: now }));
+    await new ContentItemStore(env.DB, env.BUCKET).insert(item);
+    await new GitHubEventStore(env.DB).upsert(GITHUB_EVENTS.filter((e) => clip.related.includes(e.id)), 'webhook', now);
+
+    await deliver('clip.rematch', item.content_item_id, env);
+    const after = (await storedItem(clip.id))!;
+    const row = await env.DB.prepare('SELECT github_confidence, version FROM content_items WHERE clip_id = ?').bind(clip.id).first<{ github_confidence: number; version: number }>();
+    expect(row!.github_confidence).toBeGreaterThan(0.5);
+    expect(after.github_confidence).toBe(row!.github_confidence);
+    expect(after.github_repos).toEqual(['streamdev/clip-recap']);
+    expect(after).toMatchObject({ processing_status: 'ready_for_content', content_score: 50 });
+    // Matched again with nothing new: nothing written.
+    await deliver('clip.rematch', item.content_item_id, env, 2);
+    expect((await env.DB.prepare('SELECT version FROM content_items WHERE clip_id = ?').bind(clip.id).first<{ version: number }>())!.version).toBe(row!.version);
   });
 });

@@ -26,7 +26,7 @@ export type GitHubFields = Required<Pick<ContentItem, 'github_context_url' | 'gi
  * Matches the item against the stored events around it and stores the context in R2 (the rest of the item is
  * left to the caller): the fields to set on the item and the best match's confidence.
  */
-export async function matchAndStoreContext(item: ContentItem, services: Services): Promise<{ fields: GitHubFields; best: number; nowIso: string }> {
+export async function matchAndStoreContext(item: ContentItem, services: Services): Promise<{ fields: GitHubFields; best: number; repos: string[]; nowIso: string }> {
   const stored = await services.bucket.get(r2Keys.transcript(item.clip_id));
   const transcript = stored ? Transcript.safeParse(await stored.json()) : null;
   const options = services.config.matchOptions;
@@ -53,6 +53,7 @@ export async function matchAndStoreContext(item: ContentItem, services: Services
   return {
     fields: { github_context_url: r2Uri(key), github_context_size_bytes: new TextEncoder().encode(json).byteLength, github_summary: githubSummary(context) },
     best,
+    repos: [...new Set(context.matches.map((m) => m.event.repo))],
     nowIso,
   };
 }

@@ -53,13 +53,17 @@ export async function enqueueRematches(events: readonly GitHubEvent[], services:
 export async function runRematchStage(message: z.infer<typeof ClipRematchMessage>, services: Services): Promise<void> {
   const current = await services.contentItems.get(message.content_item_id);
   if (!current || !MATCHED.has(current.item.processing_status)) return;
-  const { fields, best, nowIso } = await matchAndStoreContext(current.item, services);
+  const { fields, best, repos, nowIso } = await matchAndStoreContext(current.item, services);
   await services.contentItems.update(
     message.content_item_id,
     (item) => {
       if (!MATCHED.has(item.processing_status)) return item;
-      const unchanged = (Object.keys(fields) as Array<keyof typeof fields>).every((k) => item[k] === fields[k]);
-      return unchanged ? item : { ...item, ...fields, updated_at: nowIso };
+      // A scored item carries the match's confidence and repositories itself (the API shows them, the repository
+      // filter reads them): they follow the new match. The score is kept.
+      const scored = item.processing_status === 'ready_for_content' ? { github_confidence: best, github_repos: repos } : {};
+      const next = { ...fields, ...scored };
+      const unchanged = (Object.keys(next) as Array<keyof typeof next>).every((k) => JSON.stringify(item[k]) === JSON.stringify(next[k]));
+      return unchanged ? item : { ...item, ...next, updated_at: nowIso };
     },
     best,
   );
