@@ -1,6 +1,6 @@
 // Ways an item or a job could get stuck or go stale, each taken to the end: a stage whose hand-off to the next stage
-// was lost, an ingest meeting a clip it once recorded as malformed (and such a clip coming back valid), and a scored
-// clip matched again.
+// was lost, an ingest meeting a clip it once recorded as malformed (and such a clip coming back valid), a scored
+// clip matched again, and a backfill bringing a matched clip events it had not seen.
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -8,6 +8,7 @@ import { contentItemFromClip, transition } from '../../content-pipeline/index.ts
 import worker from '../../worker/index.ts';
 import { parseEnv } from '../../worker/env.ts';
 import { runClipIngest } from '../../worker/jobs/clip-ingest.ts';
+import { runGitHubBackfill } from '../../worker/jobs/github-backfill.ts';
 import { createServices } from '../../worker/services.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
 import { GitHubEventStore } from '../../worker/storage/github-events.ts';
@@ -124,5 +125,29 @@ describe('a scored clip matched again', () => {
     // Matched again with nothing new: nothing written.
     await deliver('clip.rematch', item.content_item_id, env, 2);
     expect((await env.DB.prepare('SELECT version FROM content_items WHERE clip_id = ?').bind(clip.id).first<{ version: number }>())!.version).toBe(row!.version);
+  });
+});
+
+describe('a backfill bringing events a matched clip had not seen', () => {
+  it('queues a re-match for that clip once, not again when the same events come back', async () => {
+    await env.DB.batch([env.DB.prepare('DELETE FROM github_events'), env.DB.prepare("DELETE FROM content_items WHERE clip_id = 'StripeSignaturesLive'")]);
+    const clip = CLIPS.find((c) => c.id === 'StripeSignaturesLive')!;
+    const now = new Date().toISOString();
+    let item = await contentItemFromClip(helixClips('http://assets.test').find((c) => c.id === clip.id)!, now);
+    for (const status of ['queued', 'audio_ready', 'transcribed', 'enhanced'] as const) item = transition(item, status, now);
+    item = transition(item, 'ready_for_content', now, { content_score: 60, github_confidence: 0, github_repos: [], github_summary: 'none' });
+    await new ContentItemStore(env.DB, env.BUCKET).insert(item);
+
+    const sent: unknown[] = [];
+    const services = { ...createServices(parseEnv(env as never)), jobsQueue: { sendBatch: async (batch: Array<{ body: unknown }>) => void sent.push(...batch.map((m) => m.body)) } };
+    const backfill = () =>
+      runGitHubBackfill({ job: {} as never, request: { repos: ['streamdev/payments-api'], date_range: { start: '2026-01-06T00:00:00Z', end: '2026-01-07T00:00:00Z' } }, services: services as never, progress: async () => {} });
+    const first = await backfill();
+    expect(first.repos[0]!.new_events).toBeGreaterThan(0);
+    expect(first.rematched_items).toBe(1);
+    expect(sent).toEqual([{ type: 'clip.rematch', content_item_id: item.content_item_id }]);
+    const again = await backfill();
+    expect(again).toMatchObject({ rematched_items: 0, repos: [{ new_events: 0 }] });
+    expect(sent).toHaveLength(1);
   });
 });

@@ -1,7 +1,10 @@
 // The `github_backfill` job: commits, pull requests and issues of the configured (or requested) repositories over
-// a date range, upserted with the same ids the webhook path writes.
+// a date range, upserted with the same ids the webhook path writes. Like a webhook, an event it stores for the first
+// time queues a re-match of the already matched clips whose window holds it (a clip late in a UTC day has a window
+// reaching into the next day, whose events come with the next day's backfill).
 import { z } from 'zod';
 import { backfillRepository, DateRange } from '../../content-pipeline/index.ts';
+import { enqueueRematches } from '../pipeline/rematch.ts';
 import { jobHandlers, PermanentJobError, type JobContext } from './runner.ts';
 
 export const GitHubBackfillRequest = z
@@ -18,14 +21,18 @@ export async function runGitHubBackfill({ request, services, progress }: JobCont
   if (repos.length === 0) throw new PermanentJobError('no repositories: set GITHUB_REPOS or pass "repos"');
   if (!services.github) throw new PermanentJobError('GitHub is not configured: set GITHUB_TOKEN or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID');
   const octokit = await services.github();
-  const results: Array<{ repo: string; events: number; requests: number }> = [];
+  const results: Array<{ repo: string; events: number; new_events: number; requests: number }> = [];
+  let rematched = 0;
   for (const [index, repo] of repos.entries()) {
     await progress('backfill', index, repos.length);
     const { events, requests } = await backfillRepository(octokit, repo, parsed.data.date_range.start, parsed.data.date_range.end);
+    const known = await services.githubEvents.known(events.map((e) => e.id));
     await services.githubEvents.upsert(events, 'backfill', new Date(services.clock()).toISOString());
-    results.push({ repo, events: events.length, requests });
+    const fresh = events.filter((e) => !known.has(e.id));
+    rematched += await enqueueRematches(fresh, services);
+    results.push({ repo, events: events.length, new_events: fresh.length, requests });
   }
-  return { repos: results, events: results.reduce((n, r) => n + r.events, 0) };
+  return { repos: results, events: results.reduce((n, r) => n + r.events, 0), rematched_items: rematched };
 }
 
 jobHandlers.github_backfill = runGitHubBackfill;

@@ -33,7 +33,11 @@ export async function enqueueRematches(events: readonly GitHubEvent[], services:
       )
       .bind(window.from, window.to, ...statuses);
   });
-  const results = await services.db.batch<{ content_item_id: string; clip_created_at: string; clip_duration: number }>(statements);
+  // A backfill can bring hundreds of events: a batch of at most 50 statements at a time.
+  const results: D1Result<{ content_item_id: string; clip_created_at: string; clip_duration: number }>[] = [];
+  for (let i = 0; i < statements.length; i += 50) {
+    results.push(...(await services.db.batch<{ content_item_id: string; clip_created_at: string; clip_duration: number }>(statements.slice(i, i + 50))));
+  }
   const ids = new Set<string>();
   results.forEach((result, i) => {
     const at = relevant[i]!.occurred_at;

@@ -34,6 +34,20 @@ export class GitHubEventStore {
     return statements.length;
   }
 
+  /** The ids among `ids` already stored. */
+  async known(ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += 90) {
+      const chunk = ids.slice(i, i + 90);
+      const { results } = await this.db
+        .prepare(`SELECT event_id FROM github_events WHERE event_id IN (${chunk.map((_, j) => `?${j + 1}`).join(', ')})`)
+        .bind(...chunk)
+        .all<{ event_id: string }>();
+      for (const r of results) found.add(r.event_id);
+    }
+    return found;
+  }
+
   /** Events in [fromIso, toIso], optionally only of some repositories, oldest first. */
   async between(fromIso: string, toIso: string, repos: readonly string[] = []): Promise<GitHubEvent[]> {
     const repoFilter = repos.length > 0 ? ` AND repo IN (${repos.map((_, i) => `?${i + 3}`).join(', ')})` : '';
