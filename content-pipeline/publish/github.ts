@@ -141,7 +141,6 @@ export class GitHubPublisher implements Publisher {
       return open;
     }
   }
-
 }
 
 /** Nothing to commit: the branch (or the base) already holds the files; the open PR, if any, is reported. */

@@ -151,3 +151,16 @@ describe('a backfill bringing events a matched clip had not seen', () => {
     expect(sent).toHaveLength(1);
   });
 });
+
+describe('the durable copy of an item in R2', () => {
+  it('is not replaced by a new item for the same clip (an ingest meeting a clip it already stored)', async () => {
+    const store = new ContentItemStore(env.DB, env.BUCKET);
+    const now = new Date().toISOString();
+    const fresh = transition(await contentItemFromClip(helixClip('durable-1', { broadcaster_id: BROADCASTER.id }), now), 'queued', now);
+    expect(await store.insert(fresh)).toBe(true);
+    const advanced = await store.update(fresh.content_item_id, (item) => transition(item, 'audio_ready', now));
+    expect(await store.insert(fresh)).toBe(false);
+    const copy = await (await env.BUCKET.get(`content-items/${fresh.content_item_id}.json`))!.json();
+    expect(copy).toEqual(advanced);
+  });
+});

@@ -71,9 +71,17 @@ export class ContentItemStore {
     });
   }
 
-  /** Stores a new item; false (and nothing changed in D1) when an item with this id already exists. */
+  /** Stores a new item; false (and nothing changed, in D1 or R2) when the item or its clip already exists. */
   async insert(item: ContentItem): Promise<boolean> {
     ContentItem.parse(item);
+    // Checked before the R2 write: writing first would replace the durable copy of an existing item (say, one
+    // already scored) with this new one, and nothing might write it again. Two inserts racing both write the same
+    // new item; the D1 constraint below lets one in.
+    const exists = await this.db
+      .prepare('SELECT 1 FROM content_items WHERE content_item_id = ?1 OR (platform = ?2 AND clip_id = ?3) LIMIT 1')
+      .bind(item.content_item_id, item.platform, item.clip_id)
+      .first();
+    if (exists) return false;
     await this.writeR2(item);
     const result = await this.db
       .prepare(`INSERT INTO content_items (${COLUMNS}) VALUES (${Array.from({ length: 15 }, (_, i) => `?${i + 1}`).join(', ')})
