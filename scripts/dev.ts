@@ -16,7 +16,7 @@ const { values } = parseArgs({
 if (ensureDevVars()) console.log(`Created ${DEV_VARS} from .dev.vars.example (local-only keys).`);
 try {
   const worker = await startWorker({ port: Number(values.port), persistTo: values['persist-to']!, inherit: true });
-  console.log('D1 migrations: up to date.');
+  console.log(worker.migrationsApplied ? 'D1 migrations: applied.' : 'D1 migrations: up to date.');
   const stop = () => void worker.stop();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

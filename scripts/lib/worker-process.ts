@@ -38,6 +38,8 @@ export interface RunningWorker {
   process: ChildProcess;
   output: () => string;
   stop: () => Promise<void>;
+  /** Whether this start applied D1 migrations (false: the local database was up to date). */
+  migrationsApplied: boolean;
 }
 
 /**
@@ -79,7 +81,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   if (!(await isPortFree(options.port))) {
     throw new WorkerStartError(`Port ${options.port} on 127.0.0.1 is already in use (another \`npm run dev\` or \`npm start\`?). Stop it or use --port <n>.`);
   }
-  applyMigrations(options.persistTo, options.resetHint);
+  const { applied: migrationsApplied } = applyMigrations(options.persistTo, options.resetHint);
   const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const child = spawn(
     process.execPath,
@@ -101,12 +103,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
     await exited;
   };
-  if (options.inherit) return { url, process: child, output: () => output, stop };
+  if (options.inherit) return { url, process: child, output: () => output, stop, migrationsApplied };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new WorkerStartError(`wrangler dev exited early:\n${output}`);
     try {
-      if ((await fetch(`${url}/health`)).ok) return { url, process: child, output: () => output, stop };
+      if ((await fetch(`${url}/health`)).ok) return { url, process: child, output: () => output, stop, migrationsApplied };
     } catch {
       // not listening yet
     }
