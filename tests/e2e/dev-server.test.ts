@@ -93,6 +93,17 @@ describe('npm run dev', () => {
     expect(unsigned.status).toBe(400);
   });
 
+  it('`npm run sign` sends to an absolute URL (a status_url) given as PATH, and answers a bad flag with its usage', () => {
+    const run = spawnSync(NODE, ['scripts/sign-request.ts', 'GET', `${baseUrl}/api/jobs?limit=1`], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toHaveProperty('jobs');
+    const bad = spawnSync(NODE, ['scripts/sign-request.ts', 'GET', '/api/jobs', '--bogus'], { cwd: ROOT, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("Unknown option '--bogus'");
+    expect(bad.stderr).toContain('usage: npm run sign');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('started offline: no DNS failures or stack traces in its output', () => {
     // A fresh state: the migrations were applied by this start.
     expect(output).toContain('D1 migrations: applied.');
