@@ -76,10 +76,10 @@ async function recordInvalidClip(invalid: InvalidClip, broadcasterId: string, se
 async function upsertClip(clip: HelixClip, services: Services, nowIso: string): Promise<{ outcome: 'created' | 'refreshed' | 'unchanged'; item: ContentItem }> {
   await services.bucket.put(r2Keys.rawClip(clip.id), JSON.stringify(clip), { httpMetadata: { contentType: 'application/json' } });
   const fresh = transition(await contentItemFromClip(clip, nowIso), 'queued', nowIso);
-  if (await services.contentItems.insert(fresh)) return { outcome: 'created', item: fresh };
   // The clip's item is found by clip, not by `fresh`'s id: ids derive from the creation time, and a clip first
-  // listed malformed was filed under the time it was seen.
+  // listed malformed was filed under the time it was seen. (insert() would look it up too, to refuse it.)
   const existing = await services.contentItems.getByClip(fresh.platform, clip.id);
+  if (!existing && (await services.contentItems.insert(fresh))) return { outcome: 'created', item: fresh };
   let outcome: 'refreshed' | 'unchanged' = 'unchanged';
   const item = await services.contentItems.update(existing?.item.content_item_id ?? fresh.content_item_id, (current) => {
     // A clip Helix once returned malformed reads well now: it starts over from this listing, under its old id.
