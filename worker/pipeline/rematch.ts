@@ -7,6 +7,7 @@ import { candidateWindow, clipWindowForEvent, type ClipRematchMessage, type GitH
 import type { z } from 'zod';
 import { log } from '../log.ts';
 import type { Services } from '../services.ts';
+import { batchInChunks } from '../storage/chunked-batch.ts';
 import { enqueue } from './enqueue.ts';
 import { matchAndStoreContext } from './enhance-stage.ts';
 
@@ -33,11 +34,8 @@ export async function enqueueRematches(events: readonly GitHubEvent[], services:
       )
       .bind(window.from, window.to, ...statuses);
   });
-  // A backfill can bring hundreds of events: a batch of at most 50 statements at a time.
-  const results: D1Result<{ content_item_id: string; clip_created_at: string; clip_duration: number }>[] = [];
-  for (let i = 0; i < statements.length; i += 50) {
-    results.push(...(await services.db.batch<{ content_item_id: string; clip_created_at: string; clip_duration: number }>(statements.slice(i, i + 50))));
-  }
+  // A backfill can bring hundreds of events.
+  const results = await batchInChunks<{ content_item_id: string; clip_created_at: string; clip_duration: number }>(services.db, statements);
   const ids = new Set<string>();
   results.forEach((result, i) => {
     const at = relevant[i]!.occurred_at;

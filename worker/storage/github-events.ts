@@ -1,6 +1,7 @@
 // D1 store of GitHub events (table github_events) and webhook deliveries (github_deliveries). Webhook and backfill
 // write the same ids; a webhook's richer row (files, branch) is never overwritten by backfill.
 import { GitHubEvent } from '../../content-pipeline/index.ts';
+import { batchInChunks } from './chunked-batch.ts';
 
 export type EventSource = 'webhook' | 'backfill';
 
@@ -17,7 +18,7 @@ export class GitHubEventStore {
     this.db = db;
   }
 
-  /** Upserts events in batches of one statement each (D1 allows 100 bound parameters per statement). */
+  /** Upserts events, one statement each (D1 allows 100 bound parameters per statement), 50 to a batch. */
   async upsert(events: readonly GitHubEvent[], source: EventSource, nowIso: string): Promise<number> {
     const statements = events.map((event) =>
       this.db
@@ -30,7 +31,7 @@ export class GitHubEventStore {
         )
         .bind(event.id, event.repo, event.type, event.action, event.occurred_at, source, JSON.stringify(GitHubEvent.parse(event)), nowIso),
     );
-    for (let i = 0; i < statements.length; i += 50) await this.db.batch(statements.slice(i, i + 50));
+    await batchInChunks(this.db, statements);
     return statements.length;
   }
 
