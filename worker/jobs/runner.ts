@@ -6,6 +6,7 @@ import type { JobKind, JobProgress, JobRunMessage, JobState } from '../../conten
 import type { z } from 'zod';
 import { describeError, log } from '../log.ts';
 import type { Services } from '../services.ts';
+import { isExpired } from '../storage/jobs.ts';
 
 /** How long a worker may hold a job without reporting progress before another may take it over. */
 export const JOB_LEASE_MS = 2 * 60_000;
@@ -69,7 +70,7 @@ export async function runJobMessage(message: z.infer<typeof JobRunMessage>, serv
       log('info', 'job_message_ignored', { job_id: message.job_id, reason: current ? `job is ${current.status}` : 'unknown job' });
       return;
     }
-    if (Date.parse(current.expires_at) <= services.clock()) {
+    if (isExpired(current, services.clock())) {
       log('info', 'job_message_ignored', { job_id: message.job_id, reason: 'job expired before it ran' });
       return;
     }

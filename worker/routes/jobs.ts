@@ -6,6 +6,7 @@ import { JobStatus, jobStatusResponse, Ulid } from '../../content-pipeline/index
 import type { AppBindings } from '../context.ts';
 import { runHousekeeping } from '../cron/housekeeping.ts';
 import { AppError } from '../errors.ts';
+import { isExpired } from '../storage/jobs.ts';
 import { parseInput } from '../validation.ts';
 import { queryObject, statusUrl } from './util.ts';
 
@@ -24,8 +25,7 @@ export function registerJobRoutes(app: Hono<AppBindings>): void {
     const jobId = parseInput(z.object({ jobId: Ulid }), { jobId: c.req.param('jobId') }, 'path').jobId.toUpperCase();
     const services = c.get('services');
     const job = await services.jobs.get(jobId);
-    // An expired job is gone, though housekeeping deletes it only every 12 hours.
-    if (!job || Date.parse(job.expires_at) <= services.clock()) throw new AppError('NOT_FOUND', `No job ${jobId}`);
+    if (!job || isExpired(job, services.clock())) throw new AppError('NOT_FOUND', `No job ${jobId}`);
     return c.json(jobStatusResponse(await services.jobs.withResults(job), statusUrl(c, jobId)));
   });
 

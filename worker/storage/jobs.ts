@@ -11,6 +11,9 @@ export const jobResultsKey = (jobId: string) => `job-results/${jobId}.json`;
 /** After this many recoveries from a dead worker, a job is failed instead of retried again. */
 export const MAX_RECOVERIES = 3;
 
+/** Past its expires_at: gone for callers and never run, though housekeeping deletes it only every 12 hours. */
+export const isExpired = (job: Pick<JobState, 'expires_at'>, nowMs: number): boolean => Date.parse(job.expires_at) <= nowMs;
+
 interface JobRow {
   job_id: string;
   kind: string;
