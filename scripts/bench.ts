@@ -10,15 +10,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { benchApi } from './bench/api.ts';
 import { benchPageWeight } from './bench/page-weight.ts';
 import { benchSiteBuild } from './bench/site-build.ts';
+import { parseCli, usageError } from './lib/cli-args.ts';
 import { ROOT } from './lib/dev-vars.ts';
 import { freePort } from './lib/ports.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
-const only = new Set((values.only ?? 'demo,api,build,page').split(','));
+const USAGE = 'usage: npm run bench [-- --quick] [--only demo,api,build,page]';
+const { values } = parseCli(USAGE, { options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const GROUPS = ['demo', 'api', 'build', 'page'];
+const only = new Set((values.only ?? GROUPS.join(',')).split(','));
+const unknown = [...only].filter((group) => !GROUPS.includes(group));
+if (unknown.length) usageError(USAGE, `--only takes groups from ${GROUPS.join(', ')} (got ${unknown.join(', ')}).`);
 const quick = values.quick!;
 
 async function benchDemo(): Promise<Record<string, unknown>> {

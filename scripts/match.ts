@@ -2,8 +2,8 @@
 // and prints {"matches": [{"clip_id", "event_id", "confidence", "reason"}]}. The format is fixed so matching can be
 // measured on any labelled set. Options: --before MIN --after MIN --threshold X.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseCli } from './lib/cli-args.ts';
 import { DEFAULT_MATCH_OPTIONS, GitHubEventInput, IsoDateTime, matchClipsToEvents } from '../content-pipeline/index.ts';
 
 const InputClip = z
@@ -22,11 +22,12 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const { values, positionals } = parseArgs({
+const USAGE = 'usage: npm run match -- input.json [--before MIN] [--after MIN] [--threshold X]';
+const { values, positionals } = parseCli(USAGE, {
   allowPositionals: true,
   options: { before: { type: 'string' }, after: { type: 'string' }, threshold: { type: 'string' } },
 });
-if (positionals.length !== 1) fail('usage: npm run match -- input.json [--before MIN] [--after MIN] [--threshold X]');
+if (positionals.length !== 1) fail(USAGE);
 
 let raw: unknown;
 try {

@@ -3,39 +3,28 @@
 // answer: to --send's origin, or to PATH itself when it is an absolute URL (a response's status_url).
 // The key comes from HMAC_KEYS in the environment, else from .dev.vars.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { signRequest } from '../content-pipeline/index.ts';
+import { parseCli, usageError } from './lib/cli-args.ts';
 import { localSigningKey } from './lib/dev-vars.ts';
 
 const USAGE = `usage: npm run sign -- METHOD PATH|URL [--body FILE|-] [--data JSON] [--key-id ID]
                        [--idempotency-key KEY] [--send BASE_URL] [--verbose]`;
 
 function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  usageError(USAGE, message);
 }
 
-if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  console.log(USAGE);
-  process.exit(0);
-}
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      body: { type: 'string' },
-      data: { type: 'string' },
-      'key-id': { type: 'string' },
-      'idempotency-key': { type: 'string' },
-      send: { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-    },
-  });
-} catch (error) {
-  fail((error as Error).message);
-}
-const { values, positionals } = parsed;
+const { values, positionals } = parseCli(USAGE, {
+  allowPositionals: true,
+  options: {
+    body: { type: 'string' },
+    data: { type: 'string' },
+    'key-id': { type: 'string' },
+    'idempotency-key': { type: 'string' },
+    send: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
 const [method, target] = positionals;
 if (!method || !target || positionals.length > 2) fail('METHOD and PATH are required.');
 // An absolute URL (the status_url of a response) is signed by its path and query, and sent to.

@@ -7,11 +7,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { sign } from '@octokit/webhooks-methods';
 import { hasReached, type ContentGenerationResponse, type ContentItem } from '../content-pipeline/index.ts';
 import { BROADCASTER, CLIPS, GITHUB_EVENTS, WEEK } from '../sample-data/index.ts';
 import { ApiClient } from './lib/api-client.ts';
+import { parseCli, portFlag } from './lib/cli-args.ts';
 import { localSigningKey, ROOT } from './lib/dev-vars.ts';
 import { isPortFree } from './lib/ports.ts';
 import { countPages } from './lib/count-pages.ts';
@@ -21,7 +21,8 @@ import { startWorker, WorkerStartError, type RunningWorker } from './lib/worker-
 import { LocalGitPublisher, mergeBranch } from './publish/local-git.ts';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from './sandbox/index.ts';
 
-const { values } = parseArgs({
+const USAGE = 'usage: npm start [-- --no-serve] [--port 8787] [--site-port 4321] [--fresh] [--state .demo]';
+const { values } = parseCli(USAGE, {
   options: {
     'no-serve': { type: 'boolean', default: false },
     port: { type: 'string', default: '8787' },
@@ -33,8 +34,8 @@ const { values } = parseArgs({
 const DEMO = resolve(values.state!);
 const BLOG = join(DEMO, 'blog');
 const SITE_OUT = join(DEMO, 'site');
-const workerPort = Number(values.port);
-const sitePort = Number(values['site-port']);
+const workerPort = portFlag(USAGE, 'port', values.port);
+const sitePort = portFlag(USAGE, 'site-port', values['site-port']);
 const serve = !values['no-serve'];
 const progress = new Progress();
 const DAY = 86_400_000;
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
     if (!(await isPortFree(port))) throw new DemoError(`Port ${port} on 127.0.0.1 is in use (another \`npm start\` or \`npm run dev\`?). Stop it, or pick another with ${what} <n>.`);
   }
 
-  progress.start();
+  progress.start('sandbox');
   const sandbox: Sandbox = await startSandbox();
   progress.done('sandbox', 'fake Twitch, GitHub, transcription and Discord on 127.0.0.1');
   let worker: RunningWorker | undefined;
@@ -165,42 +166,42 @@ async function main(): Promise<void> {
     await sandbox.stop();
   };
   try {
-    progress.start();
+    progress.start('worker');
     worker = await startWorker({ port: workerPort, persistTo: join(DEMO, 'wrangler-state'), resetHint: `run \`npm start -- --fresh${DEMO === resolve(ROOT, '.demo') ? '' : ` --state ${DEMO}`}\` (it deletes ${DEMO} and starts over).`, vars: { ...sandbox.workerVars, PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}` } });
     progress.done('worker', `${worker.url} (workerd with local D1, R2, Queues)`);
     const api = new ApiClient(worker.url, localSigningKey(undefined));
 
-    progress.start();
+    progress.start('github');
     const backfill = await api.request<{ job_id: string }>('POST', '/api/github/backfill', { date_range: WEEK });
     const backfilled = (await api.waitForJob(backfill.body.job_id)).results as { events: number; repos: unknown[] };
     const webhooks = await deliverWebhooks(worker);
     progress.done('github', `backfill: ${backfilled.events} events from ${backfilled.repos.length} repos; ${webhooks} signed webhooks`);
 
-    progress.start();
+    progress.start('ingest');
     const ingest = await api.request<{ job_id: string }>('POST', '/api/clips/ingest', { broadcaster_login: BROADCASTER.login, date_range: WEEK });
     const ingested = (await api.waitForJob(ingest.body.job_id)).results as { clips_found: number; created: number; refreshed: number; unchanged: number };
     progress.done('ingest', `${ingested.clips_found} clips (${ingested.created} new, ${ingested.refreshed} refreshed, ${ingested.unchanged} unchanged)`);
 
-    progress.start();
+    progress.start('pipeline');
     const items = await waitForItems(api, CLIPS.length);
     const failed = items.filter((i) => i.processing_status === 'failed');
     const matched = items.filter((i) => (i.github_confidence ?? 0) > 0).length;
     progress.done('pipeline', `${items.length - failed.length} ready, ${failed.length} failed${failed.length ? ` (${failed.map((i) => i.error?.code).join(', ')})` : ''}; ${matched} matched to GitHub`);
 
-    progress.start();
+    progress.start('scoring');
     const generated = (await api.request<ContentGenerationResponse>('POST', '/api/content/generate', { date_range: WEEK, content_type: 'weekly_summary', sort_by: 'content_score', limit: 100 })).body;
     const decisions = Object.entries(
       (generated.content_items ?? []).reduce<Record<string, number>>((acc, i) => ((acc[i.content_decision ?? 'unscored'] = (acc[i.content_decision ?? 'unscored'] ?? 0) + 1), acc), {}),
     ).map(([k, v]) => `${v} ${k}`);
     progress.done('scoring', `mean score ${generated.content_score ?? '–'}; ${decisions.join(', ')}`);
 
-    progress.start();
+    progress.start('publish');
     ensureBlogRepo();
     const published = await publishRecaps(api);
     const changed = published.filter((p) => p.outcome !== 'unchanged');
     progress.done('publish', `${published.length} recaps: ${changed.length} committed and merged, ${published.length - changed.length} unchanged`);
 
-    progress.start();
+    progress.start('site');
     const log = await buildSite();
     const searchable = /search index: (\d+) recaps/.exec(log)?.[1] ?? '?';
     progress.done('site', `built ${await countPages(SITE_OUT)} pages; ${searchable} recaps in the search index`);
@@ -232,7 +233,8 @@ try {
   await main();
 } catch (error) {
   if (error instanceof DemoError || error instanceof WorkerStartError || (error instanceof Error && error.name === 'ApiError')) {
-    progress.fail('demo', error.message);
+    // The stage that was running, so "✗ worker" points at wrangler and "✗ publish" at git.
+    progress.fail(progress.stage ?? 'demo', error.message);
     process.exit(1);
   }
   throw error;

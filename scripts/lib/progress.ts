@@ -5,9 +5,12 @@ const tty = process.stdout.isTTY === true;
 export class Progress {
   private started = performance.now();
   private barShown = false;
+  /** The stage started last and not yet done, if any. */
+  stage: string | undefined;
 
-  start(): void {
+  start(stage: string): void {
     this.started = performance.now();
+    this.stage = stage;
   }
 
   /** Redraws the bar in place (TTY only). */
@@ -24,6 +27,7 @@ export class Progress {
     const seconds = (performance.now() - this.started) / 1000;
     if (this.barShown) process.stdout.write('\r\x1b[K');
     this.barShown = false;
+    this.stage = undefined;
     console.log(`✓ ${stage.padEnd(10)} ${detail.padEnd(64)} ${seconds.toFixed(1).padStart(5)} s`);
     return seconds;
   }

@@ -1,24 +1,32 @@
 // A stale or corrupt local state (`npm start`'s .demo/, `npm run dev`'s .wrangler/) gives a short message that
 // names the cause, the folder and the fix, not wrangler's dump of a workerd stack: for real, on a D1 file that
 // is not a database, and for the shapes of output wrangler gives.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/lib/dev-vars.ts';
+import { freePort } from '../../scripts/lib/ports.ts';
 import { applyMigrations, migrationFailureMessage, WorkerStartError } from '../../scripts/lib/worker-process.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'clip-recap-stale-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
+/** A local state whose migrated D1 database file is overwritten with text. */
+function corruptState(state: string): void {
+  expect(applyMigrations(state).applied).toBe(true);
+  const d1 = join(state, 'v3', 'd1', 'miniflare-D1DatabaseObject');
+  const database = readdirSync(d1).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
+  expect(database).toBeDefined();
+  writeFileSync(join(d1, database!), 'not a database '.repeat(100));
+  for (const f of readdirSync(d1)) if (f.startsWith(`${database!}-`)) rmSync(join(d1, f));
+}
+
 describe('a corrupt local D1 state', () => {
   it('fails with the cause, the folder and the fix in a few lines, and keeps wrangler’s output in a log file', () => {
     const state = join(base, 'state');
-    expect(applyMigrations(state).applied).toBe(true);
-    const d1 = join(state, 'v3', 'd1', 'miniflare-D1DatabaseObject');
-    const database = readdirSync(d1).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
-    expect(database).toBeDefined();
-    writeFileSync(join(d1, database!), 'not a database '.repeat(100));
-    for (const f of readdirSync(d1)) if (f.startsWith(`${database!}-`)) rmSync(join(d1, f));
+    corruptState(state);
 
     let error: unknown;
     try {
@@ -36,6 +44,21 @@ describe('a corrupt local D1 state', () => {
     expect(message).toContain(logFile);
     expect(existsSync(logFile)).toBe(true);
     expect(readFileSync(logFile, 'utf8')).toContain('SQLITE_NOTADB');
+  });
+
+  it('stops `npm start` at its worker stage, with the flags that start it over', async () => {
+    const demo = join(base, 'demo');
+    corruptState(join(demo, 'wrangler-state'));
+    const run = spawnSync(process.execPath, ['scripts/start.ts', '--no-serve', '--state', demo, '--port', String(await freePort()), '--site-port', String(await freePort())], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^✓ sandbox /m);
+    expect(run.stderr).toMatch(/^✗ worker +Applying D1 migrations to the local state under .* failed: file is not a database: SQLITE_NOTADB\./m);
+    expect(run.stderr).toContain(`run \`npm start -- --fresh --state ${demo}\``);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 });
 
