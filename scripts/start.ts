@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   };
   try {
     progress.start('worker');
-    worker = await startWorker({ port: workerPort, persistTo: join(DEMO, 'wrangler-state'), resetHint: `run \`npm start -- --fresh${DEMO === resolve(ROOT, '.demo') ? '' : ` --state ${DEMO}`}\` (it deletes ${DEMO} and starts over).`, vars: { ...sandbox.workerVars, PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}` } });
+    worker = await startWorker({ port: workerPort, persistTo: join(DEMO, 'wrangler-state'), logFile: join(DEMO, 'worker.log'), resetHint: `run \`npm start -- --fresh${DEMO === resolve(ROOT, '.demo') ? '' : ` --state ${DEMO}`}\` (it deletes ${DEMO} and starts over).`, vars: { ...sandbox.workerVars, PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}` } });
     progress.done('worker', `${worker.url} (workerd with local D1, R2, Queues)`);
     const api = new ApiClient(worker.url, localSigningKey(undefined));
 
@@ -209,6 +209,7 @@ async function main(): Promise<void> {
     const total = (performance.now() - started) / 1000;
     console.log(`\nDone in ${total.toFixed(1)} s: ${items.length} clips, ${backfilled.events} GitHub events, ${matched} clips matched, ${published.length} recaps (${changed.length} changed).`);
     console.log(`  worker API   ${worker.url}  (GET /health, GET /openapi.json; sign with npm run sign)`);
+    console.log(`  worker log   ${worker.logFile}  (wrangler's output and the worker's JSON log lines)`);
     console.log(`  blog repo    ${BLOG}  (git log --oneline --graph)`);
     console.log(`  site         ${SITE_OUT}`);
     if (!serve) {

@@ -2,7 +2,7 @@
 // Request.cf fetch, no update check), extra vars passed on the command line. Used by `npm run dev`, the offline
 // demo and the benchmark.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevVars, ROOT } from './dev-vars.ts';
 import { isPortFree } from './ports.ts';
@@ -27,8 +27,10 @@ export interface WorkerOptions {
   persistTo: string;
   /** Plain variables for this run (override wrangler.toml [vars] and .dev.vars). */
   vars?: Record<string, string>;
-  /** Inherit stdio (interactive `npm run dev`) instead of capturing output. */
+  /** Inherit stdio (interactive `npm run dev`) instead of writing wrangler's output to `logFile`. */
   inherit?: boolean;
+  /** Where wrangler's output (the worker's log lines included) goes when not inheriting (default: <persistTo>.log). */
+  logFile?: string;
   /** What to do when the local state is stale or corrupt (default: delete the folder and run again). */
   resetHint?: string;
 }
@@ -36,7 +38,8 @@ export interface WorkerOptions {
 export interface RunningWorker {
   url: string;
   process: ChildProcess;
-  output: () => string;
+  /** The file holding wrangler's output, when not inheriting stdio. */
+  logFile?: string;
   stop: () => Promise<void>;
   /** Whether this start applied D1 migrations (false: the local database was up to date). */
   migrationsApplied: boolean;
@@ -83,14 +86,17 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   }
   const { applied: migrationsApplied } = applyMigrations(options.persistTo, options.resetHint);
   const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  // Not a pipe into this process: the demo and the benchmark would spend CPU reading every log line of the worker
+  // on the cores it runs on, and a file can be followed with `tail -f` while the demo serves.
+  const logFile = options.inherit ? undefined : (options.logFile ?? `${options.persistTo.replace(/[\\/]+$/, '')}.log`);
+  const logFd = logFile === undefined ? undefined : openSync(logFile, 'w');
   const child = spawn(
     process.execPath,
     [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(options.port), '--persist-to', options.persistTo, '--show-interactive-dev-session=false', ...varArgs],
-    { cwd: ROOT, env: { ...process.env, ...OFFLINE_ENV, FORCE_COLOR: '0' }, stdio: options.inherit ? 'inherit' : 'pipe', detached: !options.inherit },
+    { cwd: ROOT, env: { ...process.env, ...OFFLINE_ENV, FORCE_COLOR: '0' }, stdio: logFd === undefined ? 'inherit' : ['ignore', logFd, logFd], detached: !options.inherit },
   );
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  if (logFd !== undefined) closeSync(logFd);
+  const output = () => (logFile === undefined ? '' : readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n'));
   const url = `http://127.0.0.1:${options.port}`;
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -103,17 +109,17 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
     await exited;
   };
-  if (options.inherit) return { url, process: child, output: () => output, stop, migrationsApplied };
+  if (options.inherit) return { url, process: child, stop, migrationsApplied };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new WorkerStartError(`wrangler dev exited early:\n${output}`);
+    if (child.exitCode !== null) throw new WorkerStartError(`wrangler dev exited early (${logFile}):\n${output()}`);
     try {
-      if ((await fetch(`${url}/health`)).ok) return { url, process: child, output: () => output, stop, migrationsApplied };
+      if ((await fetch(`${url}/health`)).ok) return { url, process: child, logFile, stop, migrationsApplied };
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await stop();
-  throw new WorkerStartError(`the worker did not become healthy within 60 s:\n${output}`);
+  throw new WorkerStartError(`the worker did not become healthy within 60 s (${logFile}):\n${output()}`);
 }

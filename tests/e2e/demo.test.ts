@@ -1,7 +1,7 @@
 // `npm start -- --no-serve`, for real, twice: the whole offline pipeline on the sample week ends with recaps merged
 // into a real git repository and a built site; the second run creates nothing and changes nothing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,12 @@ describe('npm start (offline demo)', () => {
     expect(readdirSync(join(blog, 'site/content/recaps/2026'))).toContain('2026-W02-weekly-summary.md');
     expect(existsSync(join(state, 'site', 'recaps', '2026-W02-weekly-summary', 'index.html'))).toBe(true);
     expect(spawnSync('git', ['status', '--porcelain'], { cwd: blog, encoding: 'utf8' }).stdout).toBe('');
+    // The worker's log lines go to a file the summary names, one JSON object per auth attempt among them.
+    const workerLog = join(state, 'worker.log');
+    expect(first.out).toContain(`worker log   ${workerLog}`);
+    const authLines = readFileSync(workerLog, 'utf8').split('\n').filter((l) => l.includes('"event":"auth"'));
+    expect(authLines.length).toBeGreaterThan(0);
+    expect(JSON.parse(authLines[0]!.slice(authLines[0]!.indexOf('{')))).toMatchObject({ outcome: 'accepted' });
 
     const commits = log.split('\n').length;
     const second = await runDemo();
