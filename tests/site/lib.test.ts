@@ -3,6 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import matter from 'gray-matter';
 import { createSatteriMarkdownProcessor } from '@astrojs/markdown-satteri';
+import { remark } from 'remark';
+import remarkGfm from 'remark-gfm';
 import { describe, expect, it } from 'vitest';
 import { RecapFrontmatter } from '../../content-pipeline/schemas/recap.ts';
 import { embedUrl, facadeTitle, WATCH_LABEL } from '../../site/lib/clip-facade.ts';
@@ -216,9 +218,31 @@ describe('safe-markdown (Sätteri plugin)', () => {
     for (const s of ['<b>bold</b>', 'a', '<i>x</i>', 'javascript:alert(3)', '<div onclick=x>', '<p>item</p>']) expect(t).toContain(s);
   });
 
+  it('leaves addresses in untrusted text as text, and the generator’s own links as links', async () => {
+    // Serialised as the publisher does (remark + GFM, every special character escaped), then rendered.
+    const said = 'see https://x.test/a_b*c and www.spam.test/p_q, mail a_b@c.test or <https://d.test>!';
+    const markdown = remark()
+      .use(remarkGfm)
+      .stringify({
+        type: 'root',
+        children: [
+          { type: 'paragraph', children: [{ type: 'text', value: said }] },
+          { type: 'paragraph', children: [{ type: 'link', url: 'https://github.com/o/r/pull/12', children: [{ type: 'text', value: 'PR #12 in o/r' }] }] },
+        ],
+      });
+    const doc = await render(markdown);
+    expect(urls(doc)).toEqual(['https://github.com/o/r/pull/12']);
+    expect(text(doc)).toContain(said);
+    expect(text(doc)).toContain('PR #12 in o/r');
+    // Written by hand too: a bare address, an angle-bracket autolink and a mailto link all end up as text.
+    const byHand = await render('www.x.test https://y.test <https://z.test> [write](mailto:a@b.test) [ok](https://a.test)');
+    expect(urls(byHand)).toEqual(['https://a.test']);
+    expect(text(byHand)).toContain('www.x.test https://y.test https://z.test write ok');
+  });
+
   it('knows which URLs are safe', () => {
-    for (const ok of ['https://a.test', 'http://a.test', 'mailto:a@b.test', '/recaps/x/', '#clips', 'relative/path', '']) expect(isSafeUrl(ok), ok).toBe(true);
-    for (const bad of ['javascript:alert(1)', ' JavaScript:alert(1)', 'java\tscript:alert(1)', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd']) expect(isSafeUrl(bad), bad).toBe(false);
+    for (const ok of ['https://a.test', 'http://a.test', '/recaps/x/', '#clips', 'relative/path', '']) expect(isSafeUrl(ok), ok).toBe(true);
+    for (const bad of ['mailto:a@b.test', 'tel:+123', 'javascript:alert(1)', ' JavaScript:alert(1)', 'java\tscript:alert(1)', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd']) expect(isSafeUrl(bad), bad).toBe(false);
   });
 });
 

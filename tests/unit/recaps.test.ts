@@ -163,7 +163,8 @@ describe('hostile text stays text', () => {
     visit(tree, 'heading', (node) => void headings.push(remark().stringify({ type: 'root', children: [node] }).trim()));
     expect(headings).toEqual(['## Highlights', '## On GitHub']);
     // Our links go to GitHub. GFM also links bare URLs and e-mail addresses in text (`www.x.com`, `a@b.com`) even
-    // when escaped; those are http(s) or mailto by construction, and their text is the address as typed.
+    // when escaped; their text is the address as typed, which is how the site's safe-markdown plugin knows to show
+    // them as text (tests/site/lib.test.ts).
     visit(tree, 'link', (node) => {
       const label = node.children.map((c) => ('value' in c ? c.value : '')).join('');
       if (/^https:\/\/github\.com\//.test(node.url)) return;
