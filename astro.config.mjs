@@ -33,7 +33,8 @@ export default defineConfig({
     // Recap bodies are generated from untrusted text: raw HTML in them is shown as text, unsafe links dropped
     // (site/lib/safe-markdown.mjs). Sätteri is Astro 7's default processor (Rust); the plugin runs on its mdast.
     // bodyWordCount keeps the content store lean: the body's word count instead of a copy of the front matter.
-    processor: satteri({ mdastPlugins: [safeMarkdown, bodyWordCount] }),
+    // No smart punctuation: bodies quote commit and clip titles, where `--dry-run` and "quotes" mean what they say.
+    processor: satteri({ mdastPlugins: [safeMarkdown, bodyWordCount], features: { smartPunctuation: false } }),
   },
   integrations: [
     // Drafts never reach the sitemap, even in preview builds where their pages exist: the filter uses what

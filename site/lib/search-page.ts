@@ -40,17 +40,28 @@ export function startSearch(root: HTMLElement): void {
   const more = root.querySelector<HTMLButtonElement>('.search-more')!;
   const searcher = new Searcher(loadJson);
   let run = 0;
-  let shown: { ids: number[]; query: QueryTerm[]; count: number } | undefined;
+  let shown: { ids: number[]; query: QueryTerm[]; count: number; loading: boolean } | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const showMore = async (current: number) => {
-    if (!shown) return;
-    const ids = shown.ids.slice(shown.count, shown.count + PAGE);
-    const hits = await searcher.hits(ids);
-    if (current !== run) return;
-    list.append(...hits.map((hit) => resultItem(hit, shown!.query)));
-    shown.count += ids.length;
-    more.hidden = shown.count >= shown.ids.length;
+    // One page at a time: a double click (or a held Enter) while a page loads would take the same slice twice.
+    const results = shown;
+    if (!results || results.loading) return;
+    results.loading = true;
+    try {
+      const ids = results.ids.slice(results.count, results.count + PAGE);
+      const hits = await searcher.hits(ids);
+      if (current !== run) return;
+      const items = hits.map((hit) => resultItem(hit, results.query));
+      list.append(...items);
+      results.count += ids.length;
+      const last = results.count >= results.ids.length;
+      // Hiding the focused button would drop focus to the page's start: it goes to the first new result instead.
+      if (last && document.activeElement === more) items[0]?.querySelector('a')?.focus();
+      more.hidden = last;
+    } finally {
+      results.loading = false;
+    }
   };
 
   const search = async () => {
@@ -63,7 +74,7 @@ export function startSearch(root: HTMLElement): void {
       if (current !== run) return;
       list.replaceChildren();
       more.hidden = true;
-      shown = { ids, query, count: 0 };
+      shown = { ids, query, count: 0, loading: false };
       const shownText = text.trim();
       status.textContent = query.length === 0 ? '' : ids.length === 0 ? `No recap matches “${shownText}”.` : `${ids.length} ${ids.length === 1 ? 'recap' : 'recaps'} for “${shownText}”`;
       await showMore(current);

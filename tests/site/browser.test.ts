@@ -302,7 +302,40 @@ describe.skipIf(!haveChromium && !IN_CI)('site in a browser', () => {
     await page.close();
   });
 
-  it('shows hostile titles and transcripts in search results as text: no markup, no script, no dialog', async () => {
+  it('shows every result once when "More results" is pressed twice in a row, then moves focus to the new results', async () => {
+    const { page, watch } = await open('/search/');
+    await page.locator('#search-input').fill('recap');
+    const status = page.locator('.search-status');
+    await expect.poll(() => status.textContent()).toMatch(/^\d+ recaps for “recap”$/);
+    const total = Number(/^(\d+)/.exec((await status.textContent())!)![1]);
+    expect(total).toBeGreaterThan(10);
+    expect(total).toBeLessThanOrEqual(20);
+    const results = page.locator('.search-result-title a');
+    await expect.poll(() => results.count()).toBe(10);
+    const more = page.locator('.search-more');
+    // Two presses in one task: the second comes while the first page is still being fetched.
+    await more.evaluate((button: HTMLButtonElement) => {
+      button.click();
+      button.click();
+    });
+    await expect.poll(() => more.isHidden()).toBe(true);
+    await page.waitForTimeout(600);
+    const hrefs = await results.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(hrefs).toHaveLength(total);
+    expect(new Set(hrefs).size).toBe(total);
+    // Pressed from the keyboard, the last page moves focus to its first result instead of the page's start.
+    await page.locator('#search-input').fill('');
+    await page.locator('#search-input').fill('the');
+    await expect.poll(() => results.count()).toBe(10);
+    await more.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => more.isHidden()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe(await results.nth(10).getAttribute('href'));
+    expect(watch.errors).toEqual([]);
+    await page.close();
+  });
+
+    it('shows hostile titles and transcripts in search results as text: no markup, no script, no dialog', async () => {
     const { page, watch } = await open('/search/?q=onerror');
     const results = page.locator('.search-result');
     await expect.poll(() => results.count()).toBeGreaterThan(0);

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import matter from 'gray-matter';
 import { createSatteriMarkdownProcessor } from '@astrojs/markdown-satteri';
+import siteConfig from '../../astro.config.mjs';
 import { remark } from 'remark';
 import remarkGfm from 'remark-gfm';
 import { describe, expect, it } from 'vitest';
@@ -192,9 +193,9 @@ describe('listing', () => {
 });
 
 describe('safe-markdown (Sätteri plugin)', () => {
-  // The same pipeline Astro runs for recap bodies: Sätteri with Astro's own plugins, plus ours.
+  // The pipeline Astro runs for recap bodies: the site's configured processor (Sätteri, its features, our plugins).
   const render = async (md: string) => {
-    const renderer = await createSatteriMarkdownProcessor({ mdastPlugins: [safeMarkdown] });
+    const renderer = await siteConfig.markdown!.processor!.createRenderer({});
     return parseHtml((await renderer.render(md)).code);
   };
   const urls = (doc: ReturnType<typeof parseHtml>) => elements(doc).flatMap((el) => el.attrs.filter((a) => ['href', 'src'].includes(a.name)).map((a) => a.value));
@@ -240,7 +241,12 @@ describe('safe-markdown (Sätteri plugin)', () => {
     expect(text(byHand)).toContain('www.x.test https://y.test https://z.test write ok');
   });
 
-  it('knows which URLs are safe', () => {
+  it('keeps quoted titles as written: no smart punctuation', async () => {
+    const title = 'Add --dry-run flag... and "quoted" arg, don\'t';
+    expect(text(await render(`- ${title}`))).toContain(title);
+  });
+
+    it('knows which URLs are safe', () => {
     for (const ok of ['https://a.test', 'http://a.test', '/recaps/x/', '#clips', 'relative/path', '']) expect(isSafeUrl(ok), ok).toBe(true);
     for (const bad of ['mailto:a@b.test', 'tel:+123', 'javascript:alert(1)', ' JavaScript:alert(1)', 'java\tscript:alert(1)', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd']) expect(isSafeUrl(bad), bad).toBe(false);
   });
