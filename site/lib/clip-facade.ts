@@ -26,7 +26,7 @@ function play(button: HTMLElement): void {
   iframe.className = 'facade-embed';
   iframe.src = embedUrl(button.dataset.clip ?? '', location.hostname);
   iframe.title = `Twitch clip: ${button.dataset.title ?? ''}`;
-  iframe.allowFullscreen = true;
+  // `allow` grants fullscreen; the old allowfullscreen attribute next to it only earns a console warning.
   iframe.setAttribute('allow', 'autoplay; fullscreen');
   button.replaceWith(iframe);
   iframe.focus();

@@ -10,6 +10,7 @@ const longDayFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: '
 const shortDayFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
 const dayMonthFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' });
 const monthFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' });
+const weekdayDayMonthFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
 const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const numberFormat = new Intl.NumberFormat('en');
 
@@ -31,6 +32,12 @@ export function formatMonth(iso: string): string {
 /** "14:12 UTC" */
 export function formatTime(iso: string): string {
   return `${timeFormat.format(new Date(iso))} UTC`;
+}
+
+/** When a clip was made: "14:12 UTC" in a recap of one day, "Mon 5 Jan, 14:12 UTC" in one that covers several. */
+export function formatClipTime(iso: string, covered: { start: string; end: string }): string {
+  if (Date.parse(covered.end) - Date.parse(covered.start) <= DAY_MS) return formatTime(iso);
+  return `${weekdayDayMonthFormat.format(new Date(iso))}, ${formatTime(iso)}`;
 }
 
 export function formatNumber(n: number): string {
@@ -81,7 +88,9 @@ export function isoDuration(seconds: number): string {
 }
 
 /** When a GitHub event happened relative to its clip: "12 min before the clip", "3 min after the clip". */
-export function formatOffset(offsetSeconds: number): string {
+export function formatOffset(offsetSeconds: number, clipSeconds = 0): string {
+  // The offset counts from the clip's creation, the end of the clipped moment: the clip itself is [-duration, 0].
+  if (offsetSeconds <= 0 && offsetSeconds >= -clipSeconds) return 'during the clip';
   const side = offsetSeconds < 0 ? 'before' : 'after';
   const abs = Math.abs(offsetSeconds);
   if (abs < 30) return 'at the time of the clip';

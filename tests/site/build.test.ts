@@ -11,7 +11,7 @@ import { decodePostings, shardOf } from '../../site/lib/search-client.ts';
 import type { DocEntry, SearchManifest } from '../../site/lib/search-index.ts';
 import { terms } from '../../site/lib/search-text.ts';
 import { buildSite, TEST_SITE_URL, type SiteBuild } from './helpers/build.ts';
-import { bySlug, DRAFT, drafts, has, HOSTILE, htmlFiles, page, published, read, recapPath, recaps } from './helpers/fixture-site.ts';
+import { bySlug, DAILY, DRAFT, drafts, has, HOSTILE, htmlFiles, page, published, read, recapPath, recaps } from './helpers/fixture-site.ts';
 import { attr, hasClass, parseHtml, select, text, visibleText } from './helpers/html.ts';
 
 /** Tags only the draft uses: their pages exist in previews only. */
@@ -219,6 +219,11 @@ describe('preview build', () => {
     for (const tag of draftOnlyTags) expect(has(preview, `tags/${tag}/index.html`), tag).toBe(true);
     expect(searchIndex(preview).docs.map((d) => d[0])).toContain(DRAFT);
     expect(read(preview, 'robots.txt')).toContain('Disallow: /');
+    // The banner saying so is a landmark of its own (content outside every landmark is missed by screen readers).
+    const banner = select(doc, 'aside', (a) => hasClass(a, 'preview-banner'));
+    expect(banner.map((a) => attr(a, 'aria-label'))).toEqual(['Preview build']);
+    expect(visibleText(banner[0]!)).toContain('drafts are shown');
+    expect(select(page(prod, recapPath(DAILY)), 'aside', (a) => hasClass(a, 'preview-banner'))).toEqual([]);
   });
 
   it('keeps drafts out of RSS and the sitemap', () => {

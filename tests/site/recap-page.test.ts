@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatConfidence, formatOffset, githubSummaryLine } from '../../site/lib/format.ts';
+import { formatConfidence, formatOffset, formatTime, githubSummaryLine } from '../../site/lib/format.ts';
 import { buildSite, ROOT, TEST_SITE_URL, type SiteBuild } from './helpers/build.ts';
 import { bySlug, DAILY, has, HOSTILE, htmlFiles, page, published, read, recapPath, recaps } from './helpers/fixture-site.ts';
 import { attr, elements, hasClass, parseHtml, select, text, visibleText } from './helpers/html.ts';
@@ -68,9 +68,9 @@ describe('recap page', () => {
     expect(css).toMatch(/\.facade:?:after/);
   });
 
-  it('has a GitHub card per event: link, short sha or number, state, relative time, confidence with reason', () => {
+  it('has a GitHub card per event: link, short sha or number, state, relative time, confidence, visible reason', () => {
     const cards = select(doc(), 'li', (li) => hasClass(li, 'gh-card'));
-    const events = r.data.clips.flatMap((c) => c.github);
+    const events = r.data.clips.flatMap((c) => c.github.map((e) => ({ ...e, clipSeconds: c.duration_seconds })));
     expect(cards).toHaveLength(events.length);
     cards.forEach((card, i) => {
       const e = events[i]!;
@@ -79,15 +79,36 @@ describe('recap page', () => {
       expect(t).toContain(e.title);
       expect(t).toContain(e.sha ? e.sha.slice(0, 7) : `#${e.number}`);
       if (e.sha) expect(t).not.toContain(e.sha.slice(0, 8));
-      expect(t).toContain(formatOffset(e.offset_seconds));
+      expect(t).toContain(formatOffset(e.offset_seconds, e.clipSeconds));
       const badge = select(card, 'span', (s) => hasClass(s, 'badge'))[0]!;
-      expect(attr(badge, 'title')).toBe(e.reason);
-      expect(visibleText(badge)).toContain(formatConfidence(e.confidence));
+      expect(visibleText(badge)).toBe(formatConfidence(e.confidence));
+      // The reason is on the card for every reader, not in a tooltip only a mouse reaches.
+      expect(select(card, 'p', (p) => hasClass(p, 'gh-why')).map(visibleText)).toEqual([`Why: ${e.reason}`]);
       if (e.type === 'pull_request') expect(t).toContain(e.action!);
     });
     expect(visibleText(cards[0]!)).toContain('12 min after the clip');
     expect(visibleText(cards[1]!)).toContain('15 min before the clip');
     expect(visibleText(cards[0]!)).toContain('92% match');
+  });
+
+  it('says "during the clip" for an event inside the clipped moment, as the match reason does', () => {
+    expect(formatOffset(-45, 60)).toBe('during the clip');
+    expect(formatOffset(0, 60)).toBe('during the clip');
+    expect(formatOffset(-75, 60)).toBe('1 min before the clip');
+    expect(formatOffset(20, 60)).toBe('at the time of the clip');
+  });
+
+  it('times each clip in a daily recap, and dates it too in a recap of several days', () => {
+    const clipped = (slug: string) =>
+      select(page(prod, recapPath(slug)), 'p', (p) => hasClass(p, 'clip-meta')).map((p) => visibleText(select(p, 'time')[0]!));
+    expect(clipped(DAILY)).toEqual(r.data.clips.map((c) => formatTime(c.created_at)));
+    const weekly = recaps.find((x) => x.data.content_type === 'weekly_summary' && !x.data.draft)!;
+    const times = clipped(weekly.slug);
+    expect(times).toHaveLength(weekly.data.clips.length);
+    weekly.data.clips.forEach((c, i) => {
+      const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(c.created_at));
+      expect(times[i]).toBe(`${day}, ${formatTime(c.created_at)}`);
+    });
   });
 
   it('links to the older and newer recap', () => {
@@ -190,7 +211,7 @@ describe('untrusted text', () => {
     expect(text(doc)).toContain(clip.github[0]!.title);
     expect(text(doc)).toContain(clip.github[0]!.actor!);
     expect(text(doc)).toContain(clip.transcript_excerpt);
-    expect(select(doc, 'span', (s) => hasClass(s, 'badge') && attr(s, 'title') === clip.github[0]!.reason)).toHaveLength(1);
+    expect(select(doc, 'p', (p) => hasClass(p, 'gh-why') && visibleText(p) === `Why: ${clip.github[0]!.reason}`)).toHaveLength(1);
   });
 
   it('cannot close the JSON-LD script: it parses back to the exact title', () => {
