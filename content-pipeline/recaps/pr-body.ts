@@ -4,11 +4,17 @@
 import type { ContentItem } from '../schemas/content-item.ts';
 import type { RecapFrontmatter } from '../schemas/recap.ts';
 
-/** Text as an inline code span: backticks swapped out, one line, bounded. */
-export function codeSpan(text: string, max = 120): string {
+/**
+ * Text as an inline code span: backticks swapped out, one line, bounded. In a table cell (`inTable`), a `|` ends
+ * the cell even inside a code span, which would let the rest of the text out of it: there it is escaped, and GFM
+ * shows `\|` in a cell's code span as `|`.
+ */
+export function codeSpan(text: string, max = 120, { inTable = false } = {}): string {
   // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/`/g, "'").trim();
-  return `\`${clean.length > max ? `${clean.slice(0, max - 1)}…` : clean || ' '}\``;
+  // Cut on a code point, not inside a surrogate pair.
+  const cut = clean.length > max ? `${clean.slice(0, /[\ud800-\udbff]/.test(clean[max - 2] ?? '') ? max - 2 : max - 1)}…` : clean || ' ';
+  return `\`${inTable ? cut.replace(/\|/g, '\\|') : cut}\``;
 }
 
 /** Cloudflare Pages' branch alias: lowercase, anything but [a-z0-9] becomes '-', at most 28 characters. */
@@ -44,8 +50,9 @@ export function pullRequestBody({ frontmatter, items, path, branch, pagesProject
   for (const clip of frontmatter.clips) {
     const item = byClip.get(clip.id);
     const criteria = item?.content_criteria;
-    const reasons = criteria ? [criteria.coherence.reason, criteria.correctness.reason, criteria.dev_signal.reason].map((r) => codeSpan(r, 100)).join(' ') : '';
-    lines.push(`| ${codeSpan(clip.title, 80)} ([clip](${clip.url})) | ${clip.score ?? '–'} | ${item?.content_decision ?? '–'} | ${item?.judge ?? '–'} ${reasons} |`);
+    const cell = { inTable: true };
+    const reasons = criteria ? [criteria.coherence.reason, criteria.correctness.reason, criteria.dev_signal.reason].map((r) => codeSpan(r, 100, cell)).join(' ') : '';
+    lines.push(`| ${codeSpan(clip.title, 80, cell)} ([clip](${clip.url})) | ${clip.score ?? '–'} | ${item?.content_decision ?? '–'} | ${item?.judge ?? '–'} ${reasons} |`);
     if (item?.content_decision === 'needs_review') warnings.push(`${codeSpan(clip.title, 60)} was scored **needs_review**: check it belongs here.`);
     if (item?.judge_fallback_reason) warnings.push(`${codeSpan(clip.title, 60)} was scored by the heuristic judge (${codeSpan(item.judge_fallback_reason, 80)}).`);
     if (!/\/assets\/thumbnails\//.test(clip.thumbnail)) warnings.push(`${codeSpan(clip.title, 60)} has no hosted thumbnail; the post links Twitch's image.`);
