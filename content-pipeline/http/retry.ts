@@ -35,14 +35,29 @@ export const defaultHttpDeps = (): HttpDeps => ({
   random: Math.random,
 });
 
+/**
+ * A URL fit for an error message or a log line: origin and path, without the query (API keys travel there) and
+ * with every path segment of 16 characters or more masked (a Discord webhook's token is one). An error's message
+ * ends up in the logs, and a webhook URL is a secret.
+ */
+export function loggableUrl(url: string): string {
+  try {
+    const { origin, pathname } = new URL(url);
+    return `${origin}${pathname.split('/').map((segment) => (segment.length >= 16 ? '***' : segment)).join('/')}`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 export class HttpError extends Error {
   override readonly name = 'HttpError';
   readonly status: number;
+  /** The URL asked for, as `loggableUrl` gives it. */
   readonly url: string;
   constructor(status: number, url: string, message: string) {
     super(message);
     this.status = status;
-    this.url = url;
+    this.url = loggableUrl(url);
   }
 }
 
@@ -92,9 +107,9 @@ export async function fetchWithRetry(
     const retryable = networkError !== undefined || (response !== undefined && response.status >= 500);
     if (!retryable) return response!;
     if (failures >= policy.maxRetries) {
-      const detail = response ? `HTTP ${response.status}` : `network error: ${(networkError as Error)?.message ?? networkError}`;
+      const detail = response ? `HTTP ${response.status}` : `network error: ${String((networkError as Error)?.message ?? networkError).replaceAll(request.url, loggableUrl(request.url))}`;
       await response?.body?.cancel();
-      throw new HttpError(response?.status ?? 0, request.url, `${request.method} ${request.url} failed after ${failures + 1} attempts (${detail})`);
+      throw new HttpError(response?.status ?? 0, request.url, `${request.method} ${loggableUrl(request.url)} failed after ${failures + 1} attempts (${detail})`);
     }
     await response?.body?.cancel();
     const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** failures);
