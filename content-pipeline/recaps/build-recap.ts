@@ -8,7 +8,7 @@ import remarkGfm from 'remark-gfm';
 import type { GitHubEvent } from '../schemas/github-event.ts';
 import { NOT_IN_A_LINE, RecapFrontmatter, type RecapClip, type RecapContentType, type RecapGitHubEvent } from '../schemas/recap.ts';
 import { meanScore, suggestedTitle } from './suggestions.ts';
-import type { RecapSource } from './select.ts';
+import { topicSlug, type RecapSource } from './select.ts';
 import { templateProse, type ProseWriter } from './prose.ts';
 
 export interface RecapInput {
@@ -151,7 +151,7 @@ export async function buildRecap(input: RecapInput, prose: ProseWriter = templat
     date: new Date(input.dateRange.end).toISOString(),
     content_type: input.contentType,
     date_range: { start: new Date(input.dateRange.start).toISOString(), end: new Date(input.dateRange.end).toISOString() },
-    ...(input.topic !== undefined && { topic: input.topic }),
+    ...(input.topic !== undefined && { topic: topicSlug(input.topic) }),
     tags,
     category,
     clips,

@@ -30,17 +30,20 @@ function matchesTopic(source: RecapSource, topic: string): boolean {
   return wanted.every((w) => text.has(w));
 }
 
+/** Whether an item may be in a recap at all, before its topic is looked at: ready, and approved (or needs_review when configured). */
+export function isPublishable(item: ContentItem, options: Pick<SelectionOptions, 'includeNeedsReview'>): boolean {
+  if (item.processing_status !== 'ready_for_content') return false;
+  return item.content_decision === 'approved' || (item.content_decision === 'needs_review' && options.includeNeedsReview);
+}
+
 /**
  * Approved items (and needs_review ones when configured), on topic for topic_focus, at most MAX_CLIPS of the best
  * scored, then in the order they happened.
  */
 export function selectClips(sources: readonly RecapSource[], options: SelectionOptions): RecapSource[] {
-  const eligible = sources.filter((s) => {
-    if (s.item.processing_status !== 'ready_for_content') return false;
-    const decision = s.item.content_decision;
-    if (decision !== 'approved' && !(decision === 'needs_review' && options.includeNeedsReview)) return false;
-    return options.contentType !== 'topic_focus' || (options.topic !== undefined && matchesTopic(s, options.topic));
-  });
+  const eligible = sources.filter(
+    (s) => isPublishable(s.item, options) && (options.contentType !== 'topic_focus' || (options.topic !== undefined && matchesTopic(s, options.topic))),
+  );
   const best = [...eligible]
     .sort((a, b) => (b.item.content_score ?? 0) - (a.item.content_score ?? 0) || (a.item.content_item_id < b.item.content_item_id ? -1 : 1))
     .slice(0, MAX_CLIPS[options.contentType]);

@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext, createScheduledController } from 'cloudflare:test';
 import matter from 'gray-matter';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RecapFrontmatter } from '../../content-pipeline/index.ts';
+import { contentItemIdFor, RecapFrontmatter } from '../../content-pipeline/index.ts';
 import worker from '../../worker/index.ts';
 import { CRON } from '../../worker/cron/scheduled.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
@@ -52,6 +52,7 @@ describe('POST /api/recaps/publish', () => {
   it('validates the request', async () => {
     for (const [body, field] of [
       [{ content_type: 'topic_focus', date_range: MONDAY }, 'topic'],
+      [{ content_type: 'topic_focus', topic: '!!!', date_range: MONDAY }, 'topic'],
       [{ content_type: 'monthly', date_range: MONDAY }, 'content_type'],
       [{ content_type: 'daily_recap', date_range: MONDAY, dry_run: 'yes' }, 'dry_run'],
     ] as const) {
@@ -59,6 +60,44 @@ describe('POST /api/recaps/publish', () => {
       expect(response.status).toBe(400);
       expect((await errorOf(response)).details.fields.map((f: { field: string }) => f.field)).toContain(field);
     }
+  });
+});
+
+describe('topic focus', () => {
+  const WEEK = { start: '2026-01-05T00:00:00Z', end: '2026-01-12T00:00:00Z' };
+
+  it('takes a topic in words: the title shows them, the file name and front matter use its slug', async () => {
+    const response = await publish({ content_type: 'topic_focus', topic: 'Cursor pagination', date_range: WEEK, dry_run: true });
+    const job = await finishedJob((await response.json<{ job_id: string }>()).job_id);
+    expect(job.status).toBe('completed');
+    const results = job.results as { path: string; clips: string[]; markdown: string; title: string };
+    expect(results.path).toBe('site/content/recaps/2026/2026-01-05-topic-cursor-pagination.md');
+    expect(results.clips).toContain('CursorPaginationFinallyFixed');
+    expect(results.title).toContain('Cursor pagination');
+    expect(RecapFrontmatter.parse(matter(results.markdown).data).topic).toBe('cursor-pagination');
+  });
+
+  it('finds its clips among every approved item of the range, not only the 100 best scored', async () => {
+    const store = new ContentItemStore(env.DB, env.BUCKET);
+    const base = (await sampleSources()).find((s) => s.item.clip_id === 'CursorPaginationFinallyFixed')!.item;
+    for (let i = 0; i < 120; i++) {
+      const clipId = `LunchChat${i}`;
+      const created = new Date(Date.parse('2026-01-20T12:00:00Z') + i * 60_000).toISOString();
+      await store.insert({
+        ...base,
+        clip_id: clipId,
+        content_item_id: await contentItemIdFor('twitch', clipId, Date.parse(created)),
+        clip_created_at: created,
+        clip_title: `Chatting about lunch ${i}`,
+        transcript_summary: 'we talk about lunch',
+        content_tags: ['lunch'],
+        content_score: 99,
+        content_decision: 'approved',
+      });
+    }
+    const response = await publish({ content_type: 'topic_focus', topic: 'cursor-pagination', date_range: { start: '2026-01-01T00:00:00Z', end: '2026-02-01T00:00:00Z' }, dry_run: true });
+    const job = await finishedJob((await response.json<{ job_id: string }>()).job_id);
+    expect((job.results as { clips: string[] }).clips).toEqual(['CursorPaginationFinallyFixed']);
   });
 });
 

@@ -8,10 +8,13 @@ import {
   pullRequestBody,
   recapLocation,
   RecapContentType,
+  isPublishable,
   selectClips,
+  topicSlug,
   templateProse,
   Transcript,
   WorkersAiProse,
+  type ContentItem,
   type GitHubContext,
   type RecapSource,
 } from '../../content-pipeline/index.ts';
@@ -26,23 +29,28 @@ export const RecapPublishRequest = z
     content_type: RecapContentType,
     date_range: DateRange,
     repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name').optional(),
-    topic: z.string().min(1).max(60).optional(),
+    // Free text ("Cursor pagination"): the post's title shows it, its file name and front matter use its slug.
+    topic: z.string().min(1).max(60).refine((topic) => topicSlug(topic) !== '', 'must contain a letter or a digit').optional(),
     dry_run: z.boolean().default(false),
   })
   .strict()
   .refine((r) => r.content_type !== 'topic_focus' || r.topic !== undefined, { message: 'topic is required for topic_focus', path: ['topic'] });
 export type RecapPublishRequest = z.infer<typeof RecapPublishRequest>;
 
-/** Everything a recap can be made of in the range: scored items with their context and transcript text. */
+const SOURCE_PAGE = 100;
+
+/**
+ * Everything a recap can be made of in the range: every publishable item (all pages of the index, not only the
+ * best scored, so a topic's clips are found among many others) with its context and transcript text.
+ */
 async function recapSources(request: RecapPublishRequest, services: Services): Promise<RecapSource[]> {
-  const { items } = await pageContentItems(
-    services.db,
-    { start: request.date_range.start, end: request.date_range.end, statuses: ['ready_for_content'], ...(request.repository && { repository: request.repository }) },
-    'content_score',
-    'desc',
-    1,
-    100,
-  );
+  const filter = { start: request.date_range.start, end: request.date_range.end, statuses: ['ready_for_content' as const], ...(request.repository && { repository: request.repository }) };
+  const items: ContentItem[] = [];
+  for (let page = 1; ; page++) {
+    const found = await pageContentItems(services.db, filter, 'content_score', 'desc', page, SOURCE_PAGE);
+    items.push(...found.items.filter((item) => isPublishable(item, services.config)));
+    if (page * SOURCE_PAGE >= found.total || found.items.length === 0) break;
+  }
   return Promise.all(
     items.map(async (item) => {
       const [context, transcript] = await Promise.all([services.bucket.get(githubContextKey(item.clip_id)), services.bucket.get(`transcripts/${item.clip_id}.json`)]);
