@@ -2,7 +2,7 @@
 // branch per recap in a local repository, as a pull request would hold them, and leaves the base branch checked out
 // and untouched until mergeBranch merges the branch as a reviewer would.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { CONTENT_ROOT, type Publisher, type PublishRequest, type PublishResult } from '../../content-pipeline/publish/types.ts';
 import { validatePublishRequest } from '../../content-pipeline/publish/validate.ts';
@@ -83,6 +83,9 @@ export class LocalGitPublisher implements Publisher {
         while (!existsSync(existing)) existing = dirname(existing);
         const parent = relative(root, realpathSync(existing));
         if (parent === '..' || parent.startsWith(`..${sep}`) || isAbsolute(parent)) throw new GitCommandError(`refusing to write ${file.path}: it resolves outside ${repoDir}`);
+        // Nor a symlink at the file's own path: the write would land on whatever it points at, and git would see
+        // the link unchanged.
+        if (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink()) throw new GitCommandError(`refusing to write ${file.path}: it is a symbolic link`);
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, file.content);
       }

@@ -2,7 +2,7 @@
 // updated / unchanged, the base branch untouched until mergeBranch, a clean working tree after every call, the
 // configured author, and paths outside the content root refused.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -120,6 +120,20 @@ describe('LocalGitPublisher', () => {
     sh('-c', 'user.name=Seed', '-c', 'user.email=seed@example.invalid', 'commit', '--quiet', '-m', 'Recaps elsewhere');
     await expect(publisher().publish(request('# Monday\n'))).rejects.toThrow(/resolves outside/);
     expect(readdirSync(outside)).toEqual([]);
+    expect(sh('branch', '--list', BRANCH)).toBe('');
+    expectCleanOnMain();
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('refuses to write through a committed symlink at the recap’s own path, and cleans up', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'outside-'));
+    writeFileSync(join(outside, 'victim.txt'), 'precious\n');
+    mkdirSync(join(dir, 'site/content/recaps/2026'), { recursive: true });
+    symlinkSync(join(outside, 'victim.txt'), join(dir, PATH));
+    sh('add', PATH);
+    sh('-c', 'user.name=Seed', '-c', 'user.email=seed@example.invalid', 'commit', '--quiet', '-m', 'A link where a recap goes');
+    await expect(publisher().publish(request('OVERWRITTEN\n'))).rejects.toThrow(/it is a symbolic link/);
+    expect(readFileSync(join(outside, 'victim.txt'), 'utf8')).toBe('precious\n');
     expect(sh('branch', '--list', BRANCH)).toBe('');
     expectCleanOnMain();
     rmSync(outside, { recursive: true, force: true });
