@@ -26,6 +26,19 @@ function stem(word: string): string {
 
 const VERSION = /\bv?(\d+\.\d+(?:\.\d+)?)\b/gi;
 
+/**
+ * Every word of `text`, lowercased and stemmed as `tokenize` does, with nothing dropped and no camelCase split:
+ * for looking words up in a vocabulary, where "ci", "pr", "d1", "test" and "GitHub" are words like any other
+ * (`tokenize` drops them as too short, too common in commits, or splits them).
+ */
+export function vocabularyWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== '' && !/^\d+$/.test(word))
+    .map(stem);
+}
+
 export function tokenize(text: string): string[] {
   // Version numbers ("v0.2.0") are strong evidence but would fall apart into digits below: keep them whole.
   const versions = [...text.matchAll(VERSION)].map((m) => `v${m[1]}`);

@@ -1,9 +1,9 @@
 // The default, offline judge: deterministic criteria from signals we already have, and the content_score formula
-// both judges share (weights sum to 1; docs/scoring.md):
+// both judges share (weights sum to 1):
 //   content_score = 100 × (0.15 views + 0.10 duration fit + 0.30 dev_signal + 0.30 GitHub match confidence
 //                          + 0.15 quality), quality = mean(title quality, coherence, correctness)
 // The heuristic judge's dev_signal is the development vocabulary of title and transcript.
-import { tokenize } from '../matching/tokens.ts';
+import { tokenize, vocabularyWords } from '../matching/tokens.ts';
 import { normaliseTags, type Judge, type JudgeInput, type JudgeVerdict } from './judge.ts';
 
 export const SCORE_WEIGHTS = { views: 0.15, duration: 0.1, devSignal: 0.3, github: 0.3, quality: 0.15 } as const;
@@ -13,11 +13,11 @@ const DEV_WORDS = new Set(
   function git github index interface javascript json laravel lint merge migration module npm pagination php pipeline pr
   python query queue react refactor regex release request response rust schema script sql stack test type typescript vue
   webhook worker workers d1 r2 wrangler astro inertia stripe payout validation signature nonce hmac transcript whisper
-  embed iframe facade backoff retry token auth`.split(/\s+/).map((w) => tokenize(w)[0] ?? w),
+  embed iframe facade backoff retry token auth`.split(/\s+/).flatMap(vocabularyWords),
 );
-const GAMING_WORDS = new Set(['boss', 'game', 'gaming', 'raid', 'level', 'playthrough', 'speedrun', 'loot', 'respawn', 'gg'].map((w) => tokenize(w)[0] ?? w));
-const TUTORIAL_WORDS = new Set(['tutorial', 'how', 'explain', 'learn', 'step', 'guide', 'walkthrough'].map((w) => tokenize(w)[0] ?? w));
-const REVIEW_WORDS = new Set(['review', 'opinion', 'verdict', 'compare', 'comparison', 'versus'].map((w) => tokenize(w)[0] ?? w));
+const GAMING_WORDS = new Set(['boss', 'game', 'gaming', 'raid', 'level', 'playthrough', 'speedrun', 'loot', 'respawn', 'gg'].flatMap(vocabularyWords));
+const TUTORIAL_WORDS = new Set(['tutorial', 'explain', 'learn', 'step', 'guide', 'walkthrough'].flatMap(vocabularyWords));
+const REVIEW_WORDS = new Set(['review', 'opinion', 'verdict', 'compare', 'comparison', 'versus'].flatMap(vocabularyWords));
 
 const clamp = (x: number) => Math.min(1, Math.max(0, x));
 
@@ -51,7 +51,7 @@ export class HeuristicJudge implements Judge {
   readonly name = 'heuristic';
 
   async judge({ item, transcript, githubConfidence, githubTitles }: JudgeInput): Promise<JudgeVerdict> {
-    const tokens = tokenize(`${item.clip_title} ${transcript}`);
+    const tokens = vocabularyWords(`${item.clip_title} ${transcript}`);
     const devHits = fraction(tokens, DEV_WORDS);
     const vocabulary = clamp(devHits / 6);
     const wordCount = transcript.split(/\s+/).filter(Boolean).length;
@@ -65,7 +65,9 @@ export class HeuristicJudge implements Judge {
         : gaming >= 1 ? 'gaming'
         : fraction(tokens, REVIEW_WORDS) >= 1 ? 'review'
         : 'other';
-    // Tags are the words as written ("pagination"), counted by their stem so "paginating" counts for it too.
+    // Tags are the words as written ("pagination"), counted by their stem so "paginating" counts for it too. Words
+    // the matcher's tokenizer drops ("pr", "merge", "test", "github") count as development terms above, but are too
+    // common to describe a clip, so they are not tags.
     const counts = new Map<string, { word: string; n: number }>();
     for (const word of `${item.clip_title} ${githubTitles.join(' ')} ${transcript}`.toLowerCase().split(/[^a-z0-9]+/)) {
       const stem = tokenize(word)[0];

@@ -54,7 +54,17 @@ describe('heuristic judge', () => {
     for (const criterion of [a.coherence, a.correctness, a.dev_signal]) expect(criterion.reason).toMatch(/\.$/);
   });
 
-  it('recognises a gaming clip', async () => {
+  it('counts every development term, short and common ones too (CI, PR, D1, R2, test, merge, GitHub)', async () => {
+    const judge = new HeuristicJudge();
+    const verdict = await judge.judge(await input({ title: 'Green CI on the PR', transcript: 'The test for D1 and R2 passed on GitHub, so merge the request and index it.' }));
+    // ci, pr, test, d1, r2, github, merge, request, index
+    expect(verdict.dev_signal.reason).toBe('9 development terms in the title and transcript.');
+    expect(verdict.dev_signal.score).toBe(1);
+    // Too common to describe a clip: none of them becomes a tag.
+    expect(verdict.tags.filter((t) => ['ci', 'pr', 'test', 'github', 'merge', 'request', 'index'].includes(t))).toEqual([]);
+  });
+
+    it('recognises a gaming clip', async () => {
     const verdict = await new HeuristicJudge().judge(await input({ title: 'we beat the boss', transcript: 'first try on the boss fight, what a game', confidence: 0 }));
     expect(verdict.category).toBe('gaming');
   });
