@@ -63,8 +63,9 @@ export class WorkersAiProse implements ProseWriter {
     const { frontmatter, clips } = input;
     const facts = {
       kind: frontmatter.content_type,
-      from: frontmatter.date_range.start.slice(0, 10),
-      to: frontmatter.date_range.end.slice(0, 10),
+      // The covered days, both included: the range's end is exclusive (a daily recap ends at next midnight).
+      first_day: frontmatter.date_range.start.slice(0, 10),
+      last_day: new Date(Math.max(Date.parse(frontmatter.date_range.end) - 1, Date.parse(frontmatter.date_range.start))).toISOString().slice(0, 10),
       clips: clips.length,
       github: frontmatter.github_summary,
       clip_titles: clips.map((c) => c.title).slice(0, 12),

@@ -35,6 +35,20 @@ describe('WorkersAiProse', () => {
     expect(ai.fallbacks.length).toBeGreaterThan(0);
   });
 
+  it('gives the model the days a recap covers, not the exclusive end: a daily recap is one day', async () => {
+    const prompts: string[] = [];
+    const ai = new WorkersAiProse(async (_model, input) => (prompts.push(input.messages.map((m) => m.content).join('\n')), { response: '{"text": "Monday was all about the cursor pagination fix."}' }), async () => true);
+    const recap = await buildRecap({ contentType: 'daily_recap', dateRange: MONDAY, sources: await monday(), generatorVersion: '0.1.0' }, ai);
+    const intro = prompts.find((p) => p.includes('introduction'))!;
+    expect(intro).toContain('"first_day":"2026-01-05","last_day":"2026-01-05"');
+    expect(intro).not.toContain('2026-01-06');
+    // So an answer naming the next day is not taken as faithful.
+    const nextDay = new WorkersAiProse(async () => ({ response: '{"text": "Recap for 2026-01-06."}' }), async () => true);
+    await buildRecap({ contentType: 'daily_recap', dateRange: MONDAY, sources: await monday(), generatorVersion: '0.1.0' }, nextDay);
+    expect(nextDay.fallbacks).toContain('unfaithful_answer');
+    expect(recap.body).toContain('Monday was all about');
+  });
+
   it('does not call the model over budget', async () => {
     let calls = 0;
     const ai = new WorkersAiProse(async () => (calls++, { response: '{"text": "x"}' }), async () => false);
