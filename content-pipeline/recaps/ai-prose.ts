@@ -1,12 +1,25 @@
 // Prose from a Workers AI text model, within the daily AI budget, falling back to the template piece by piece. The
 // model only words what the data already says: an answer with a link, Markdown or HTML syntax, or a number that is
 // not in the facts it was given is discarded for the template's sentence. The post's front matter never depends on
-// it, so both writers give schema-identical posts.
+// it, so both writers give schema-identical posts. A model's answers differ from one call to the next: each accepted
+// answer is kept (ProseCache, by model, instruction and facts), so re-publishing an unchanged recap asks nothing and
+// changes nothing.
 import { extractJson, type TextModelRunner } from '../scoring/ai-judge.ts';
 import type { RecapClip } from '../schemas/recap.ts';
 import { templateProse, type ProseWriter } from './prose.ts';
 
 export const PROSE_MODEL = '@cf/meta/llama-3.3-70b-instruct-fp8-fast';
+
+/** Accepted answers, by a hash of what was asked. */
+export interface ProseCache {
+  get(key: string): Promise<string | null>;
+  put(key: string, text: string): Promise<void>;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 const SYSTEM = `You write one short, plain-text paragraph or sentence for a developer's stream recap blog.
 Use only the facts given. No links, no Markdown, no HTML, no numbers that are not in the facts, no invented names.
@@ -29,13 +42,19 @@ export class WorkersAiProse implements ProseWriter {
   /** Pieces that fell back to the template, with why: for the PR body and logs. */
   readonly fallbacks: string[] = [];
 
-  constructor(run: TextModelRunner, reserve: () => Promise<boolean>) {
+  private readonly cache: ProseCache | undefined;
+
+  constructor(run: TextModelRunner, reserve: () => Promise<boolean>, cache?: ProseCache) {
     this.run = run;
     this.reserve = reserve;
+    this.cache = cache;
   }
 
   private async write(facts: unknown, instruction: string, fallback: () => Promise<string>): Promise<string> {
     const factText = JSON.stringify(facts);
+    const key = this.cache && (await sha256Hex(`${PROSE_MODEL}\n${SYSTEM}\n${instruction}\n${factText}`));
+    const cached = key && (await this.cache!.get(key));
+    if (cached) return cached;
     if (!(await this.reserve())) {
       this.fallbacks.push('budget_exceeded');
       return fallback();
@@ -51,7 +70,10 @@ export class WorkersAiProse implements ProseWriter {
         }),
       ) as { text?: unknown };
       const text = typeof answer?.text === 'string' ? answer.text.trim() : '';
-      if (isFaithful(text, factText)) return text;
+      if (isFaithful(text, factText)) {
+        if (key) await this.cache!.put(key, text);
+        return text;
+      }
       this.fallbacks.push('unfaithful_answer');
     } catch (error) {
       this.fallbacks.push(`model_error: ${(error as Error).message}`.slice(0, 200));

@@ -49,7 +49,26 @@ describe('WorkersAiProse', () => {
     expect(recap.body).toContain('Monday was all about');
   });
 
-  it('does not call the model over budget', async () => {
+  it('keeps accepted answers, so publishing the same recap again asks nothing and gives the same post', async () => {
+    const kept = new Map<string, string>();
+    const cache = { get: async (k: string) => kept.get(k) ?? null, put: async (k: string, v: string) => void kept.set(k, v) };
+    let calls = 0;
+    // A model whose wording changes on every call, as real ones do.
+    const run: TextModelRunner = async () => ({ response: JSON.stringify({ text: `Cursor pagination, take ${['one', 'two', 'three', 'four'][calls++ % 4]}.` }) });
+    const build = async () => buildRecap({ contentType: 'daily_recap', dateRange: MONDAY, sources: await monday(), generatorVersion: '0.1.0' }, new WorkersAiProse(run, async () => true, cache));
+    const first = await build();
+    const asked = calls;
+    expect(asked).toBeGreaterThan(0);
+    expect(first.body).toContain('Cursor pagination, take one.');
+    const second = await build();
+    expect(second.markdown).toBe(first.markdown);
+    expect(calls).toBe(asked);
+    // Without the cache the second post differs: the reason it exists.
+    const uncached = await buildRecap({ contentType: 'daily_recap', dateRange: MONDAY, sources: await monday(), generatorVersion: '0.1.0' }, new WorkersAiProse(run, async () => true));
+    expect(uncached.markdown).not.toBe(first.markdown);
+  });
+
+    it('does not call the model over budget', async () => {
     let calls = 0;
     const ai = new WorkersAiProse(async () => (calls++, { response: '{"text": "x"}' }), async () => false);
     await buildRecap({ contentType: 'daily_recap', dateRange: MONDAY, sources: await monday(), generatorVersion: '0.1.0' }, ai);

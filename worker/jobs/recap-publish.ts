@@ -22,6 +22,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { githubContextKey } from '../pipeline/enhance-stage.ts';
 import type { Services } from '../services.ts';
 import { pageContentItems } from '../storage/content-item-queries.ts';
+import { r2ProseCache } from '../storage/prose-cache.ts';
 import { jobHandlers, PermanentJobError, type JobContext } from './runner.ts';
 
 export const RecapPublishRequest = z
@@ -75,7 +76,7 @@ export async function runRecapPublish({ request, services, progress }: JobContex
   await progress('build_recap', 1, 3);
   // Prose from Workers AI when bound and within the day's AI budget (each call counts as 10 s of it).
   const prose = services.aiText
-    ? new WorkersAiProse(services.aiText, () => services.budgets.reserve('ai_audio_seconds', 10, services.config.aiDailyAudioSeconds, services.clock()))
+    ? new WorkersAiProse(services.aiText, () => services.budgets.reserve('ai_audio_seconds', 10, services.config.aiDailyAudioSeconds, services.clock()), r2ProseCache(services.bucket))
     : templateProse;
   const recap = await buildRecap({
     contentType: r.content_type,
