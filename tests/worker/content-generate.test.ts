@@ -98,7 +98,8 @@ describe('POST /api/content/generate: sync', () => {
       job_status: 'completed',
       status_url: `http://worker.test/api/jobs/${body.job_id}/status`,
       pagination: { total_items: 25, total_pages: 3, current_page: 1, per_page: 10, has_next: true, has_prev: false },
-      summary: { total_clips: 25, total_commits: 3, total_prs: 2, total_issues: 0 },
+      // PR #40 was opened and merged that day: one pull request.
+      summary: { total_clips: 25, total_commits: 3, total_prs: 1, total_issues: 0 },
       suggested_tags: ['development', 'gaming'],
     });
     expect(body.content_items!.map((i) => i.clip_view_count)).toEqual([240, 230, 220, 210, 200, 190, 180, 170, 160, 150]);
@@ -120,7 +121,11 @@ describe('POST /api/content/generate: sync', () => {
     expect(filtered.content_items!.map((i) => i.clip_id).sort()).toEqual(['gen-05', 'gen-10', 'gen-15', 'gen-20']);
     const repo = ContentGenerationResponse.parse(await (await generate({ date_range: DAY, content_type: 'daily_recap', limit: 100, repository: 'streamdev/clip-recap' })).json());
     expect(repo.pagination.total_items).toBe(9);
-    expect(repo.summary).toEqual({ total_clips: 9, total_commits: 2, total_prs: 2, total_issues: 0 });
+    expect(repo.summary).toEqual({ total_clips: 9, total_commits: 2, total_prs: 1, total_issues: 0 });
+    // Owner/name in any case, as GitHub takes it.
+    const upper = ContentGenerationResponse.parse(await (await generate({ date_range: DAY, content_type: 'daily_recap', limit: 100, repository: 'StreamDev/Clip-Recap' })).json());
+    expect(upper.summary).toEqual(repo.summary);
+    expect(upper.content_items!.map((i) => i.clip_id)).toEqual(repo.content_items!.map((i) => i.clip_id));
   });
 
   it('omits suggestions for an empty range instead of sending nulls', async () => {

@@ -51,7 +51,8 @@ export function filterClauses(filter: ItemFilter): { clauses: string[]; params: 
   if (filter.maxDuration !== undefined) add('clip_duration <= ?', filter.maxDuration);
   if (filter.minScore !== undefined) add('content_score >= ?', filter.minScore);
   if (filter.minConfidence !== undefined) add('github_confidence >= ?', filter.minConfidence);
-  if (filter.repository) add("EXISTS (SELECT 1 FROM json_each(item_json, '$.github_repos') WHERE value = ?)", filter.repository);
+  // GitHub's owner/name is case-insensitive, as the events table's repo column (COLLATE NOCASE) is.
+  if (filter.repository) add("EXISTS (SELECT 1 FROM json_each(item_json, '$.github_repos') WHERE value = ? COLLATE NOCASE)", filter.repository);
   return { clauses, params };
 }
 

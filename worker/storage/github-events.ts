@@ -60,14 +60,15 @@ export class GitHubEventStore {
   }
 
   /**
-   * Commits, PRs opened or merged, and issues opened in [fromIso, toIso), for one repository or all, as a statement
-   * callers can put in their own D1 batch; read its result with `readCounts`.
+   * Commits, pull requests opened or merged, and issues opened in [fromIso, toIso), for one repository (any case,
+   * as GitHub's names are) or all, as a statement callers can put in their own D1 batch; read its result with
+   * `readCounts`. A pull request both opened and merged in the range is one pull request.
    */
   countsStatement(fromIso: string, toIso: string, repo?: string): D1PreparedStatement {
     const repoFilter = repo ? ' AND repo = ?3' : '';
     return this.db
       .prepare(
-        `SELECT type, COUNT(*) AS n FROM github_events
+        `SELECT type, COUNT(DISTINCT CASE WHEN type = 'push' THEN event_id ELSE lower(repo) || '#' || json_extract(event_json, '$.number') END) AS n FROM github_events
          WHERE occurred_at >= ?1 AND occurred_at < ?2${repoFilter}
            AND (type = 'push' OR (type = 'pull_request' AND action IN ('opened', 'merged')) OR (type = 'issues' AND action = 'opened'))
          GROUP BY type`,
