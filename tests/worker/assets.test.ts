@@ -42,6 +42,10 @@ describe('GET /assets/{key}', () => {
     const open = await get('/assets/thumbnails/abc.jpg', { Range: 'bytes=14-' });
     expect(await text(open)).toBe('6789');
     expect((await get('/assets/thumbnails/abc.jpg', { Range: 'bytes=50-60' })).status).toBe(416);
+    // The last zero bytes: unsatisfiable, not a 500.
+    const none = await get('/assets/thumbnails/abc.jpg', { Range: 'bytes=-0' });
+    expect(none.status).toBe(416);
+    expect(none.headers.get('Content-Range')).toBe('bytes */18');
   });
 
   it.each([

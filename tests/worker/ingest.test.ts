@@ -71,6 +71,10 @@ describe('clip ingest', () => {
     expect(page.pagination.has_next).toBe(true);
     const one = await signedFetch('GET', `/api/content-items/${transcribed[0]!.content_item_id}?include=transcript`);
     expect(await one.json()).toMatchObject({ content_item: { clip_id: transcribed[0]!.clip_id }, transcript: { segments: [expect.any(Object)] } });
+    // ULIDs are case-insensitive.
+    const lower = await signedFetch('GET', `/api/content-items/${transcribed[0]!.content_item_id.toLowerCase()}`);
+    expect(lower.status).toBe(200);
+    expect((await lower.json<{ content_item: ContentItem }>()).content_item.content_item_id).toBe(transcribed[0]!.content_item_id);
   });
 
   it('refuses bad ingest requests with the failing fields', async () => {

@@ -10,7 +10,8 @@ import { ContentItemListQuery, InvalidCursorError, listContentItems } from '../s
 import { parseInput } from '../validation.ts';
 import { queryObject } from './util.ts';
 
-const ItemPath = z.object({ id: Ulid });
+// ULIDs are case-insensitive; they are stored in upper case (as the job routes take them).
+const ItemPath = z.object({ id: Ulid.transform((id) => id.toUpperCase()) });
 const ItemQuery = z.object({ include: z.enum(['transcript']).optional() }).strict();
 
 export function registerContentItemRoutes(app: Hono<AppBindings>): void {
