@@ -12,7 +12,8 @@ import {
 import { ClipIngestRequest } from './jobs/clip-ingest.ts';
 import { GitHubBackfillRequest } from './jobs/github-backfill.ts';
 import { RecapPublishRequest } from './jobs/recap-publish.ts';
-import { JobListQuery } from './routes/jobs.ts';
+import { VerifiedRequest } from './routes/auth.ts';
+import { CleanupResult, JobListQuery, JobStats } from './routes/jobs.ts';
 import { ContentItemListQuery } from './storage/content-item-queries.ts';
 
 const ErrorBody = z.object({
@@ -54,14 +55,32 @@ const body = (schema: z.ZodType, example?: unknown) => ({
   content: { 'application/json': { schema: json(schema, 'input'), ...(example !== undefined && { example }) } },
 });
 const ok = (schema: z.ZodType, description = 'OK') => ({ description, content: { 'application/json': { schema: json(schema, 'output') } } });
+const failure = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+/** What every signed route can answer besides its own statuses. */
 const errors = {
-  '400': { description: 'Invalid headers, query or body; `details` names the fields', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-  '401': { description: 'Authentication failed (clock skew, key, signature or nonce)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+  '400': failure('Invalid headers, query or body; `details.fields` names them'),
+  '401': failure('Authentication failed (clock skew, key, signature or nonce)'),
 };
-/** Query parameters from a zod object's input JSON Schema. */
+/** What a signed route with a JSON body can answer too. */
+const bodyErrors = {
+  ...errors,
+  '409': failure('Idempotency key reused with another request'),
+  '413': failure('Body over the size limit'),
+  '415': failure('Body is not application/json'),
+};
+/**
+ * Query parameters from a zod object's input JSON Schema. An array is sent once, comma-separated
+ * (`status=queued,failed`): a name given twice is refused, so that the signed query means one thing.
+ */
 function queryParameters(schema: z.ZodType) {
-  const s = json(schema, 'input') as { properties: Record<string, unknown>; required?: string[] };
-  return Object.entries(s.properties).map(([name, property]) => ({ name, in: 'query', required: s.required?.includes(name) ?? false, schema: property }));
+  const s = json(schema, 'input') as { properties: Record<string, { type?: string }>; required?: string[] };
+  return Object.entries(s.properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: s.required?.includes(name) ?? false,
+    ...(property.type === 'array' && { style: 'form', explode: false }),
+    schema: property,
+  }));
 }
 const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 const signed = [{ hmac: [] }];
@@ -98,29 +117,29 @@ export function openApiDocument() {
         post: { summary: 'GitHub webhook receiver', security: [{ githubSignature: [] }], responses: { '200': { description: 'Stored, duplicate or ignored' }, '401': errors['401'], '503': { description: 'GITHUB_WEBHOOK_SECRET not set' } } },
       },
       '/api/auth/verify': {
-        get: { summary: 'Check a signing client', security: signed, responses: { '200': { description: 'What the server verified' }, ...errors } },
-        post: { summary: 'Check a signing client (with a body)', security: signed, responses: { '200': { description: 'What the server verified' }, ...errors } },
+        get: { summary: 'Check a signing client', security: signed, responses: { '200': ok(VerifiedRequest, 'What the server verified'), ...errors } },
+        post: { summary: 'Check a signing client (with a body)', security: signed, responses: { '200': ok(VerifiedRequest, 'What the server verified'), ...bodyErrors } },
       },
       '/api/content/generate': {
         post: {
           summary: 'Content items worth a post for a date range, with pagination, GitHub summary and suggestions',
           security: signed,
           requestBody: body(ContentGenerationRequest, EXAMPLES.generate),
-          responses: { '200': ok(ContentGenerationResponse, 'Sync: the page, with a completed job'), '202': ok(ContentGenerationResponse, 'Async: the job and counts'), '409': { description: 'Idempotency key reused' }, ...errors },
+          responses: { '200': ok(ContentGenerationResponse, 'Sync: the page, with a completed job'), '202': ok(ContentGenerationResponse, 'Async: the job and counts'), ...bodyErrors },
         },
       },
       '/api/clips/ingest': {
-        post: { summary: 'Start a clip ingest job', security: signed, requestBody: body(ClipIngestRequest, EXAMPLES.ingest), responses: { '202': ok(JobAccepted, 'Job queued'), '503': { description: 'Twitch not configured' }, ...errors } },
+        post: { summary: 'Start a clip ingest job', security: signed, requestBody: body(ClipIngestRequest, EXAMPLES.ingest), responses: { '202': ok(JobAccepted, 'Job queued'), '503': failure('Twitch not configured'), ...bodyErrors } },
       },
       '/api/github/backfill': {
-        post: { summary: 'Start a GitHub backfill job', security: signed, requestBody: body(GitHubBackfillRequest, EXAMPLES.backfill), responses: { '202': ok(JobAccepted, 'Job queued'), '503': { description: 'GitHub not configured' }, ...errors } },
+        post: { summary: 'Start a GitHub backfill job', security: signed, requestBody: body(GitHubBackfillRequest, EXAMPLES.backfill), responses: { '202': ok(JobAccepted, 'Job queued'), '503': failure('GitHub not configured'), ...bodyErrors } },
       },
       '/api/recaps/publish': {
         post: {
           summary: 'Start a recap publish job (a pull request on BLOG_REPO, or a dry run); results name branch, commit, PR and files',
           security: signed,
           requestBody: body(RecapPublishRequest, EXAMPLES.publish),
-          responses: { '202': ok(JobAccepted, 'Job queued'), ...errors },
+          responses: { '202': ok(JobAccepted, 'Job queued'), ...bodyErrors },
         },
       },
       '/api/content-items': {
@@ -131,16 +150,16 @@ export function openApiDocument() {
           summary: 'One content item, optionally with its transcript',
           security: signed,
           parameters: [pathParam('id'), { name: 'include', in: 'query', required: false, schema: { enum: ['transcript'] } }],
-          responses: { '200': ok(z.object({ content_item: ContentItem, transcript: Transcript.optional() })), '404': { description: 'Unknown id' }, ...errors },
+          responses: { '200': ok(z.object({ content_item: ContentItem, transcript: Transcript.optional() })), '404': failure('Unknown id'), ...errors },
         },
       },
       '/api/content-items/{id}/retry': {
-        post: { summary: 'Re-drive a failed item', security: signed, parameters: [pathParam('id')], responses: { '202': { description: 'Queued again' }, '404': { description: 'Unknown id' }, '409': { description: 'Not failed' }, ...errors } },
+        post: { summary: 'Re-drive a failed item', security: signed, parameters: [pathParam('id')], responses: { '202': { description: 'Queued again' }, '404': failure('Unknown id'), '409': failure('Not failed'), ...errors } },
       },
       '/api/jobs': { get: { summary: 'Jobs, newest first, cursor-paginated', security: signed, parameters: queryParameters(JobListQuery), responses: { '200': ok(JobListing), ...errors } } },
-      '/api/jobs/{jobId}/status': { get: { summary: 'One job', security: signed, parameters: [pathParam('jobId')], responses: { '200': ok(JobStatusResponse), '404': { description: 'Unknown job' }, ...errors } } },
-      '/api/jobs/stats': { get: { summary: 'Jobs by status, oldest queued, recent failures, items, budgets', security: signed, responses: { '200': { description: 'Statistics' }, ...errors } } },
-      '/api/jobs/cleanup': { post: { summary: 'Delete expired jobs, nonces and idempotency records; recover stuck jobs', security: signed, responses: { '200': { description: '{"deleted": n, ...}' }, ...errors } } },
+      '/api/jobs/{jobId}/status': { get: { summary: 'One job', security: signed, parameters: [pathParam('jobId')], responses: { '200': ok(JobStatusResponse), '404': failure('Unknown or expired job'), ...errors } } },
+      '/api/jobs/stats': { get: { summary: 'Jobs by status, oldest queued, recent failures, items, budgets', security: signed, responses: { '200': ok(JobStats, 'Statistics'), ...errors } } },
+      '/api/jobs/cleanup': { post: { summary: 'Delete expired jobs, nonces and idempotency records; recover stuck jobs', security: signed, responses: { '200': ok(CleanupResult, 'What was deleted and recovered'), ...errors } } },
     },
   };
 }

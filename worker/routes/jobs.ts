@@ -19,6 +19,22 @@ export const JobListQuery = z
   })
   .strict();
 
+const Usage = z.object({ used: z.number(), limit: z.number() });
+export const JobStats = z.object({
+  jobs: z.object({ by_status: z.record(z.string(), z.number().int()), oldest_queued_age_seconds: z.number().int().nullable(), failed_last_24h: z.number().int() }),
+  /** Items by processing status (statuses with none are left out). */
+  content_items: z.record(z.string(), z.number().int()),
+  budgets: z.object({ day: z.string(), ai_audio_seconds: Usage, media_egress_bytes: Usage }),
+  timestamp: z.string(),
+});
+export const CleanupResult = z.object({
+  deleted: z.number().int(),
+  deleted_nonces: z.number().int(),
+  deleted_idempotency_records: z.number().int(),
+  recovered_jobs: z.number().int(),
+  failed_stuck_jobs: z.number().int(),
+});
+
 export function registerJobRoutes(app: Hono<AppBindings>): void {
   app.get('/api/jobs/:jobId/status', async (c) => {
     // ULIDs are case-insensitive; they are stored in upper case.
@@ -54,7 +70,7 @@ export function registerJobRoutes(app: Hono<AppBindings>): void {
     const now = services.clock();
     const [jobs, items, used] = await Promise.all([services.jobs.stats(now), services.contentItems.countByStatus(), services.budgets.usedToday(now)]);
     const { aiDailyAudioSeconds, mediaDailyEgressBytes } = services.config;
-    return c.json({
+    return c.json<z.infer<typeof JobStats>>({
       jobs,
       content_items: items,
       budgets: {
@@ -68,7 +84,7 @@ export function registerJobRoutes(app: Hono<AppBindings>): void {
 
   app.post('/api/jobs/cleanup', async (c) => {
     const result = await runHousekeeping(c.get('services'));
-    return c.json({
+    return c.json<z.infer<typeof CleanupResult>>({
       deleted: result.deleted_jobs,
       deleted_nonces: result.deleted_nonces,
       deleted_idempotency_records: result.deleted_idempotency_records,
