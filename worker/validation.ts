@@ -7,31 +7,39 @@ export interface FieldIssue {
   message: string;
 }
 
-/** One entry per failing field; issues about the whole input (e.g. unknown keys) are named `(body)`/`(query)`. */
+/**
+ * One entry per failing field: an unknown key is named itself (`sort`, `filters.color`); an issue about the whole
+ * input (say, a body that is not an object) is named `whole` (`(body)`, `(query)`).
+ */
 export function fieldIssues(error: z.ZodError, whole = '(body)'): FieldIssue[] {
-  return error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || whole, message: issue.message }));
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: [...path, key].join('.'), message: 'is not a known field' }));
+    return [{ field: path.join('.') || whole, message: issue.message }];
+  });
 }
 
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'path'): z.infer<S> {
+const DAY_MS = 86_400_000;
+
+/** A `date_range` longer than `maxMs`, read from the raw input so it is listed with the schema's own issues. */
+function rangeIssues(value: unknown, maxMs: number): FieldIssue[] {
+  const range = (value as { date_range?: { start?: unknown; end?: unknown } } | null | undefined)?.date_range;
+  const start = typeof range?.start === 'string' ? Date.parse(range.start) : NaN;
+  const end = typeof range?.end === 'string' ? Date.parse(range.end) : NaN;
+  if (!(end - start > maxMs)) return [];
+  return [{ field: 'date_range', message: `may cover at most ${Math.round(maxMs / DAY_MS)} days` }];
+}
+
+/** Parses request input, or throws one 400 listing every failing field (a too long `date_range` among them). */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'path', options: { maxRangeMs?: number } = {}): z.infer<S> {
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = fieldIssues(result.error, `(${where})`);
+  const issues = [...(result.success ? [] : fieldIssues(result.error, `(${where})`)), ...(options.maxRangeMs === undefined ? [] : rangeIssues(value, options.maxRangeMs))];
+  if (result.success && issues.length === 0) return result.data;
   throw new AppError(
     'VALIDATION_FAILED',
     `Invalid request ${where}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
     { fields: issues },
   );
-}
-
-const DAY_MS = 86_400_000;
-
-/** Refuses a date range longer than `maxMs` with the same 400 every route gives. */
-export function assertRangeWithin(range: { start: string; end: string }, maxMs: number): void {
-  if (Date.parse(range.end) - Date.parse(range.start) <= maxMs) return;
-  const days = Math.round(maxMs / DAY_MS);
-  throw new AppError('VALIDATION_FAILED', `Invalid request body: date_range: may cover at most ${days} days`, {
-    fields: [{ field: 'date_range', message: `may cover at most ${days} days` }],
-  });
 }
 
 /** The longest range an ingest, backfill or publish request may cover. */

@@ -76,7 +76,10 @@ describe('POST /api/content/generate: validation', () => {
     [{ date_range: DAY, content_type: 'daily_recap', filters: { min_duration: 50, max_duration: 10 } }, ['filters.max_duration']],
     [{ date_range: DAY, content_type: 'daily_recap', filters: { processing_status: ['done'] } }, ['filters.processing_status.0']],
     [{ date_range: DAY, content_type: 'daily_recap', repository: 'not a repo' }, ['repository']],
-    [{ date_range: DAY, content_type: 'daily_recap', surprise: true }, ['(body)']],
+    [{ date_range: DAY, content_type: 'daily_recap', surprise: true, filters: { colour: 'red' } }, ['surprise', 'filters.colour']],
+    // A too long range is listed with the schema's own failures.
+    [{ date_range: { start: '2026-01-01T00:00:00Z', end: '2026-03-01T00:00:00Z' }, content_type: 'daily_recap', limit: 0 }, ['date_range', 'limit']],
+    [[1, 2], ['(body)']],
     [{ date_range: { start: 'monday', end: DAY.end }, content_type: 'daily_recap' }, ['date_range.start']],
   ])('400 naming the failing fields for %j', async (body, fields) => {
     const response = await generate(body);

@@ -83,7 +83,12 @@ describe('POST /webhooks/github', () => {
     expect((await deliver('', example('push'), 'delivery-no-event', { 'X-GitHub-Event': null })).status).toBe(400);
     const malformed = await deliver('pull_request', { action: 'opened', repository: { full_name: 'o/r' } }, 'delivery-malformed');
     expect(malformed.status).toBe(400);
-    expect((await errorOf(malformed)).message).toContain('pull_request');
+    const error = await errorOf(malformed);
+    expect(error.message).toContain('pull_request');
+    // The shape of every other 400: {field, message} per failing field.
+    expect(error.details.fields.length).toBeGreaterThan(0);
+    for (const f of error.details.fields) expect(f).toEqual({ field: expect.any(String), message: expect.any(String) });
+    expect(error.details.fields.map((f: { field: string }) => f.field)).toContain('pull_request');
     const unconfigured = await worker.fetch(
       new Request('http://worker.test/webhooks/github', { method: 'POST', body: '{}' }),
       { ...env, GITHUB_WEBHOOK_SECRET: '' } as typeof env,

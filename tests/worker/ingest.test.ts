@@ -84,7 +84,7 @@ describe('clip ingest', () => {
       [{ broadcaster_login: 'bad login!', date_range: RANGE }, 'broadcaster_login'],
       [{ broadcaster_login: 'x', date_range: { start: RANGE.end, end: RANGE.start } }, 'date_range.end'],
       [{ broadcaster_login: 'x', date_range: { start: '2026-01-01T00:00:00Z', end: '2026-03-01T00:00:00Z' } }, 'date_range'],
-      [{ broadcaster_login: 'x', date_range: RANGE, extra: 1 }, '(body)'],
+      [{ broadcaster_login: 'x', date_range: RANGE, extra: 1 }, 'extra'],
     ] as const) {
       const response = await signedFetch('POST', '/api/clips/ingest', { body: JSON.stringify(body) });
       expect(response.status, JSON.stringify(body)).toBe(400);

@@ -6,14 +6,13 @@ import { ContentGenerationRequest, ContentGenerationResponse } from '../../conte
 import type { AppBindings } from '../context.ts';
 import { generateContent, generationPreview } from '../generation/generate.ts';
 import { enqueue } from '../pipeline/enqueue.ts';
-import { assertRangeWithin, parseInput } from '../validation.ts';
+import { parseInput } from '../validation.ts';
 import { statusUrl } from './util.ts';
 
 export function registerContentRoutes(app: Hono<AppBindings>): void {
   app.post('/api/content/generate', async (c) => {
     const services = c.get('services');
-    const request = parseInput(ContentGenerationRequest, c.get('signed').body ?? {}, 'body');
-    assertRangeWithin(request.date_range, services.config.generateMaxRangeMs);
+    const request = parseInput(ContentGenerationRequest, c.get('signed').body ?? {}, 'body', { maxRangeMs: services.config.generateMaxRangeMs });
     const now = services.clock();
     // The nonce commits with this route's first write (see nonce-claim.ts): the job's insert.
     const nonce = c.get('nonce');

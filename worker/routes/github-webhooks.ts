@@ -8,6 +8,7 @@ import type { AppBindings } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { log } from '../log.ts';
 import { enqueueRematches } from '../pipeline/rematch.ts';
+import { fieldIssues } from '../validation.ts';
 import { readCappedBody } from '../middleware/body.ts';
 
 /** GitHub caps webhook payloads at 25 MB; pushes that large carry nothing a recap needs. */
@@ -57,8 +58,9 @@ export function registerGitHubWebhookRoutes(app: Hono<AppBindings>): void {
       events = normalizeWebhook(event, payload, nowIso);
     } catch (error) {
       if (error instanceof ZodError) {
-        const fields = error.issues.map((i) => i.path.join('.')).filter(Boolean).slice(0, 5);
-        throw new AppError('VALIDATION_FAILED', `${event} payload is missing or has malformed fields: ${fields.join(', ')}`, { fields });
+        // The same shape as every other 400: one {field, message} per failing field.
+        const fields = fieldIssues(error, '(payload)');
+        throw new AppError('VALIDATION_FAILED', `${event} payload is missing or has malformed fields: ${fields.map((f) => f.field).join(', ')}`, { fields });
       }
       throw error;
     }

@@ -4,14 +4,13 @@ import type { Hono } from 'hono';
 import type { AppBindings } from '../context.ts';
 import { RecapPublishRequest } from '../jobs/recap-publish.ts';
 import { startJob } from '../jobs/start.ts';
-import { assertRangeWithin, MAX_JOB_RANGE_MS, parseInput } from '../validation.ts';
+import { MAX_JOB_RANGE_MS, parseInput } from '../validation.ts';
 import { jobAccepted } from './util.ts';
 
 export function registerRecapRoutes(app: Hono<AppBindings>): void {
   app.post('/api/recaps/publish', async (c) => {
     const services = c.get('services');
-    const request = parseInput(RecapPublishRequest, c.get('signed').body, 'body');
-    assertRangeWithin(request.date_range, MAX_JOB_RANGE_MS);
+    const request = parseInput(RecapPublishRequest, c.get('signed').body, 'body', { maxRangeMs: MAX_JOB_RANGE_MS });
     return jobAccepted(c, await startJob(services, 'recap_publish', request));
   });
 }
