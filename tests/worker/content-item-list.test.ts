@@ -85,7 +85,7 @@ describe('GET /api/content-items', () => {
     ['status=done', 'status.0'],
     ['min_duration=30&max_duration=10', 'max_duration'],
     ['cursor=garbage', 'cursor'],
-    ['unknown=1', '(query)'],
+    ['unknown=1', 'unknown'],
   ])('400 for %s', async (query, field) => {
     const response = await signedFetch('GET', `/api/content-items?${RANGE}&${query}`);
     expect(response.status).toBe(400);
