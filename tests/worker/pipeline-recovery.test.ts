@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contentItemFromClip, transition } from '../../content-pipeline/index.ts';
 import worker from '../../worker/index.ts';
 import { parseEnv } from '../../worker/env.ts';
+import { runHousekeeping } from '../../worker/cron/housekeeping.ts';
 import { runClipIngest } from '../../worker/jobs/clip-ingest.ts';
 import { runGitHubBackfill } from '../../worker/jobs/github-backfill.ts';
 import { createServices } from '../../worker/services.ts';
@@ -148,6 +149,50 @@ describe('a backfill bringing events a matched clip had not seen', () => {
     expect(sent).toEqual([{ type: 'clip.rematch', content_item_id: item.content_item_id }]);
     const again = await backfill();
     expect(again).toMatchObject({ rematched_items: 0, repos: [{ new_events: 0 }] });
+    expect(sent).toHaveLength(1);
+  });
+});
+
+describe('a rematch whose queue send failed', () => {
+  async function matchedClipWithoutEvents(clipId: string) {
+    await env.DB.batch([env.DB.prepare('DELETE FROM github_events'), env.DB.prepare('DELETE FROM content_items WHERE clip_id = ?').bind(clipId)]);
+    const clip = CLIPS.find((c) => c.id === clipId)!;
+    const now = new Date().toISOString();
+    let item = await contentItemFromClip(helixClips('http://assets.test').find((c) => c.id === clip.id)!, now);
+    for (const status of ['queued', 'audio_ready', 'transcribed', 'enhanced'] as const) item = transition(item, status, now);
+    item = transition(item, 'ready_for_content', now, { content_score: 60, github_confidence: 0, github_repos: [], github_summary: 'none' });
+    await new ContentItemStore(env.DB, env.BUCKET).insert(item);
+    return { clip, item };
+  }
+  const recording = (sent: unknown[]) => ({ sendBatch: async (batch: Array<{ body: unknown }>) => void sent.push(...batch.map((m) => m.body)), send: async (m: unknown) => void sent.push(m) });
+  const refusing = { sendBatch: async () => { throw new Error('queue unavailable'); }, send: async () => { throw new Error('queue unavailable'); } };
+
+  it('is queued by the next backfill, though the events are no longer new', async () => {
+    const { item } = await matchedClipWithoutEvents('StripeSignaturesLive');
+    const base = createServices(parseEnv(env as never));
+    const backfill = (jobsQueue: unknown) =>
+      runGitHubBackfill({ job: {} as never, request: { repos: ['streamdev/payments-api'], date_range: { start: '2026-01-06T00:00:00Z', end: '2026-01-07T00:00:00Z' } }, services: { ...base, jobsQueue } as never, progress: async () => {} });
+    await expect(backfill(refusing)).rejects.toThrow('queue unavailable');
+    const sent: unknown[] = [];
+    const retried = await backfill(recording(sent));
+    expect(retried).toMatchObject({ rematched_items: 1, repos: [{ new_events: 0 }] });
+    expect(sent).toEqual([{ type: 'clip.rematch', content_item_id: item.content_item_id }]);
+    expect(await backfill(recording(sent))).toMatchObject({ rematched_items: 0 });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('is queued by housekeeping when no delivery or backfill comes again (GitHub does not redeliver by itself)', async () => {
+    const { clip, item } = await matchedClipWithoutEvents('CursorPaginationFinallyFixed');
+    // A webhook run that stored its events and stopped before queueing their rematches.
+    await new GitHubEventStore(env.DB).upsert(GITHUB_EVENTS.filter((e) => clip.related.includes(e.id)), 'webhook', new Date().toISOString());
+    const sent: unknown[] = [];
+    const base = createServices(parseEnv(env as never));
+    const housekeeping = (minutesLater: number) => runHousekeeping({ ...base, jobsQueue: recording(sent), clock: () => Date.now() + minutesLater * 60_000 } as never);
+    // A run still in progress is left to finish.
+    expect((await housekeeping(1)).requeued_rematches).toBe(0);
+    expect((await housekeeping(11)).requeued_rematches).toBe(1);
+    expect(sent).toEqual([{ type: 'clip.rematch', content_item_id: item.content_item_id }]);
+    expect((await housekeeping(30)).requeued_rematches).toBe(0);
     expect(sent).toHaveLength(1);
   });
 });

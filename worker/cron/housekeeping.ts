@@ -1,6 +1,7 @@
 // Housekeeping shared by the 12-hourly cron and POST /api/jobs/cleanup: expired jobs, nonces, idempotency records.
 import { log } from '../log.ts';
 import { enqueue } from '../pipeline/enqueue.ts';
+import { requeueStaleRematches } from '../pipeline/rematch.ts';
 import type { Services } from '../services.ts';
 
 export interface HousekeepingResult {
@@ -9,6 +10,8 @@ export interface HousekeepingResult {
   deleted_idempotency_records: number;
   recovered_jobs: number;
   failed_stuck_jobs: number;
+  /** Matched items queued for a rematch that a stopped webhook or backfill run had not queued. */
+  requeued_rematches: number;
 }
 
 export async function runHousekeeping(services: Services): Promise<HousekeepingResult> {
@@ -20,12 +23,14 @@ export async function runHousekeeping(services: Services): Promise<HousekeepingR
     services.jobs.recoverStuck(now),
   ]);
   await enqueue(services.jobsQueue, stuck.requeued.map((job_id) => ({ type: 'job.run' as const, job_id })));
+  const rematches = await requeueStaleRematches(services);
   const result = {
     deleted_jobs: jobs.length,
     deleted_nonces: nonces,
     deleted_idempotency_records: idempotency,
     recovered_jobs: stuck.requeued.length,
     failed_stuck_jobs: stuck.failed.length,
+    requeued_rematches: rematches,
   };
   log('info', 'housekeeping', { ...result });
   if (stuck.failed.length > 0) await services.notify(`${stuck.failed.length} job(s) failed after their workers stopped responding: ${stuck.failed.join(', ')}`);

@@ -26,10 +26,15 @@ export async function runGitHubBackfill({ request, services, progress }: JobCont
   for (const [index, repo] of repos.entries()) {
     await progress('backfill', index, repos.length);
     const { events, requests } = await backfillRepository(octokit, repo, parsed.data.date_range.start, parsed.data.date_range.end);
-    const known = await services.githubEvents.known(events.map((e) => e.id));
-    await services.githubEvents.upsert(events, 'backfill', new Date(services.clock()).toISOString());
+    const ids = events.map((e) => e.id);
+    const known = await services.githubEvents.known(ids);
+    const writtenAt = new Date(services.clock()).toISOString();
+    await services.githubEvents.upsert(events, 'backfill', writtenAt);
     const fresh = events.filter((e) => !known.has(e.id));
-    rematched += await enqueueRematches(fresh, services);
+    // New events, and any whose rematch an earlier run or webhook did not get to queue.
+    const pending = await services.githubEvents.pendingRematch(ids);
+    rematched += await enqueueRematches(pending, services);
+    await services.githubEvents.rematchQueued(pending.map((e) => e.id), writtenAt);
     results.push({ repo, events: events.length, new_events: fresh.length, requests });
   }
   return { repos: results, events: results.reduce((n, r) => n + r.events, 0), rematched_items: rematched };

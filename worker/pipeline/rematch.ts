@@ -1,7 +1,9 @@
-// Late GitHub events: a webhook can arrive after the clips around it were matched (GitHub retries a failed
-// delivery for hours, and a push can be sent long after its commits were made). Every event a webhook stores sends
-// the already-matched items whose match window holds it back through the matcher (`clip.rematch`), which refreshes
-// their GitHub context, summary and confidence without changing their status. Items not matched yet need nothing:
+// Late GitHub events: a webhook can arrive after the clips around it were matched (a push can be sent long after
+// its commits were made, and a delivery can be redelivered by hand), and backfill finds what webhooks missed. Every
+// event a webhook stores, and every event backfill stores first, sends the already-matched items whose match window
+// holds it back through the matcher (`clip.rematch`), which refreshes their GitHub context, summary and confidence
+// without changing their status. The event stays marked until those messages are queued (migration 0009), and
+// housekeeping queues what a stopped run left (`requeueStaleRematches`). Items not matched yet need nothing:
 // the enhance stage will read the event. The score an item already has is kept (the judge is not run again).
 import { candidateWindow, clipWindowForEvent, type ClipRematchMessage, type GitHubEvent, type ProcessingStatus } from '../../content-pipeline/index.ts';
 import type { z } from 'zod';
@@ -49,6 +51,21 @@ export async function enqueueRematches(events: readonly GitHubEvent[], services:
     log('info', 'github_rematch_queued', { events: relevant.length, items: ids.size });
   }
   return ids.size;
+}
+
+/** Events marked longer than this were left by a run that stopped between its write and its rematch. */
+const STALE_REMATCH_MS = 10 * 60_000;
+
+/** Queues the rematches that stopped runs left behind (housekeeping); how many items were queued. */
+export async function requeueStaleRematches(services: Services, limit = 500): Promise<number> {
+  const stale = await services.githubEvents.staleRematches(new Date(services.clock() - STALE_REMATCH_MS).toISOString(), limit);
+  if (stale.length === 0) return 0;
+  const items = await enqueueRematches(stale.map((s) => s.event), services);
+  // Each cleared as of its own write: one written again since stays marked.
+  const byWrite = new Map<string, string[]>();
+  for (const { event, updatedAt } of stale) byWrite.set(updatedAt, [...(byWrite.get(updatedAt) ?? []), event.id]);
+  for (const [updatedAt, ids] of byWrite) await services.githubEvents.rematchQueued(ids, updatedAt);
+  return items;
 }
 
 /** Stage `clip.rematch`: matches a matched item again and stores what changed. Idempotent. */

@@ -76,6 +76,7 @@ export function registerGitHubWebhookRoutes(app: Hono<AppBindings>): void {
     });
     const stored = await services.githubEvents.upsert(events, 'webhook', nowIso);
     const rematched = await enqueueRematches(events, services);
+    await services.githubEvents.rematchQueued(events.map((e) => e.id), nowIso);
     await services.githubEvents.recordDelivery(delivery, event, stored, nowIso);
     log('info', 'github_webhook_stored', { event, delivery, events: stored, rematched_items: rematched });
     return c.json({ ok: true, event, stored, rematched_items: rematched });

@@ -18,15 +18,19 @@ export class GitHubEventStore {
     this.db = db;
   }
 
-  /** Upserts events, one statement each (D1 allows 100 bound parameters per statement), 50 to a batch. */
+  /**
+   * Upserts events, one statement each (D1 allows 100 bound parameters per statement), 50 to a batch. A new event,
+   * and every event a webhook writes, is marked for a rematch (migration 0009) until `rematchQueued` clears it.
+   */
   async upsert(events: readonly GitHubEvent[], source: EventSource, nowIso: string): Promise<number> {
     const statements = events.map((event) =>
       this.db
         .prepare(
-          `INSERT INTO github_events (event_id, repo, type, action, occurred_at, source, event_json, updated_at)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+          `INSERT INTO github_events (event_id, repo, type, action, occurred_at, source, event_json, updated_at, rematch_pending)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)
            ON CONFLICT (event_id) DO UPDATE SET event_json = excluded.event_json, occurred_at = excluded.occurred_at,
-             source = excluded.source, updated_at = excluded.updated_at
+             source = excluded.source, updated_at = excluded.updated_at,
+             rematch_pending = CASE WHEN excluded.source = 'webhook' THEN 1 ELSE github_events.rematch_pending END
            WHERE excluded.source = 'webhook' OR github_events.source = 'backfill'`,
         )
         .bind(event.id, event.repo, event.type, event.action, event.occurred_at, source, JSON.stringify(GitHubEvent.parse(event)), nowIso),
@@ -47,6 +51,46 @@ export class GitHubEventStore {
       for (const r of results) found.add(r.event_id);
     }
     return found;
+  }
+
+  /** The events among `ids` still waiting for their rematch. */
+  async pendingRematch(ids: readonly string[]): Promise<GitHubEvent[]> {
+    const pending: GitHubEvent[] = [];
+    for (let i = 0; i < ids.length; i += 90) {
+      const chunk = ids.slice(i, i + 90);
+      const { results } = await this.db
+        .prepare(`SELECT event_json FROM github_events WHERE rematch_pending = 1 AND event_id IN (${chunk.map((_, j) => `?${j + 1}`).join(', ')})`)
+        .bind(...chunk)
+        .all<{ event_json: string }>();
+      pending.push(...results.map((r) => GitHubEvent.parse(JSON.parse(r.event_json))));
+    }
+    return pending;
+  }
+
+  /** Events still waiting for their rematch, written before `beforeIso` (a run that stopped halfway), oldest first. */
+  async staleRematches(beforeIso: string, limit: number): Promise<Array<{ event: GitHubEvent; updatedAt: string }>> {
+    const { results } = await this.db
+      .prepare('SELECT event_json, updated_at FROM github_events WHERE rematch_pending = 1 AND updated_at < ?1 ORDER BY updated_at LIMIT ?2')
+      .bind(beforeIso, limit)
+      .all<{ event_json: string; updated_at: string }>();
+    return results.map((r) => ({ event: GitHubEvent.parse(JSON.parse(r.event_json)), updatedAt: r.updated_at }));
+  }
+
+  /**
+   * Clears the rematch mark of `ids` once their rematches are queued, unless a later write (`updated_at` after
+   * `writtenAtIso`) marked them again.
+   */
+  async rematchQueued(ids: readonly string[], writtenAtIso: string): Promise<void> {
+    const statements = [];
+    for (let i = 0; i < ids.length; i += 90) {
+      const chunk = ids.slice(i, i + 90);
+      statements.push(
+        this.db
+          .prepare(`UPDATE github_events SET rematch_pending = 0 WHERE updated_at <= ?1 AND event_id IN (${chunk.map((_, j) => `?${j + 2}`).join(', ')})`)
+          .bind(writtenAtIso, ...chunk),
+      );
+    }
+    await batchInChunks(this.db, statements);
   }
 
   /** Events in [fromIso, toIso], optionally only of some repositories, oldest first. */
