@@ -48,7 +48,7 @@ describe('cleanup', () => {
     await seed(Date.now());
     const response = await signedFetch('POST', '/api/jobs/cleanup', { nonce: 'cleanup-call' });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ deleted: 2, deleted_nonces: 1, deleted_idempotency_records: 1, recovered_jobs: 0, failed_stuck_jobs: 0, requeued_rematches: 0 });
+    expect(await response.json()).toEqual({ deleted: 2, deleted_nonces: 1, deleted_idempotency_records: 1, recovered_jobs: 0, failed_stuck_jobs: 0, resent_jobs: 0, requeued_rematches: 0 });
     expect(await remaining()).toEqual({ jobs: ['01JOBLIVE0000000000000000A'], nonces: ['cleanup-call', 'live-nonce'], idempotency: 0 });
   });
 

@@ -1,5 +1,7 @@
 // Runs `job.run` messages: claims the job (so a duplicate delivery or a second worker leaves it alone), runs the
-// handler of its kind with a progress callback, and completes it. A failing attempt hands the job back to the
+// handler of its kind with a progress callback, and completes it. While the handler runs, a heartbeat renews the
+// lease, so only a worker that died loses its job; a worker that did lose it (its progress or completion finds the
+// job claimed by another) stops before its next step rather than repeat the other's work. A failing attempt hands the job back to the
 // queue for a retry; the dead-letter consumer marks it failed when retries run out. A read-only job whose message
 // carries its request skips the claim: it computes, then records the answer only if the job is still open.
 import type { JobKind, JobProgress, JobRunMessage, JobState } from '../../content-pipeline/index.ts';
@@ -27,6 +29,14 @@ export interface JobContext {
   services: Services;
   progress(step: string, current: number, total: number): Promise<void>;
 }
+
+/** Thrown by `progress()` when another worker has claimed the job: this run stops, and its message is done. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
+
+/** How often a running job's lease is renewed: well within the lease, so one late tick does not lose it. */
+const HEARTBEAT_MS = JOB_LEASE_MS / 4;
 
 /** An error that retrying cannot fix (bad request data, missing configuration): the job fails at once. */
 export class PermanentJobError extends Error {
@@ -86,16 +96,30 @@ export async function runJobMessage(message: z.infer<typeof JobRunMessage>, serv
     job,
     request: JSON.parse(job.request_data),
     services,
-    progress: (step, current, total) =>
-      services.jobs.progress(job.job_id, workerId, { step, current, total } satisfies JobProgress, services.clock(), JOB_LEASE_MS),
+    progress: async (step, current, total) => {
+      if (!(await services.jobs.progress(job.job_id, workerId, { step, current, total } satisfies JobProgress, services.clock(), JOB_LEASE_MS))) {
+        throw new LeaseLostError(`job ${job.job_id} was taken over by another worker`);
+      }
+    },
   };
+  const heartbeat = setInterval(() => {
+    services.jobs.renewLease(job.job_id, workerId, services.clock(), JOB_LEASE_MS).catch((error: unknown) => log('warn', 'job_lease_renewal_failed', { job_id: job.job_id, ...describeError(error) }));
+  }, HEARTBEAT_MS);
   try {
     const results = await handler(context);
-    await services.jobs.complete(job.job_id, workerId, results, services.clock());
+    if (!(await services.jobs.complete(job.job_id, workerId, results, services.clock()))) {
+      log('warn', 'job_completion_dropped', { job_id: job.job_id, kind: job.kind, reason: 'another worker took the job over' });
+    }
   } catch (error) {
+    if (error instanceof LeaseLostError) {
+      log('warn', 'job_lease_lost', { job_id: job.job_id, kind: job.kind });
+      return;
+    }
     if (error instanceof PermanentJobError) return failForGood(job.job_id, job.kind, error, services);
     await services.jobs.release(job.job_id, workerId, describeError(error).error_message, services.clock());
     throw error;
+  } finally {
+    clearInterval(heartbeat);
   }
 }
 

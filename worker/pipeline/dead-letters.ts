@@ -3,7 +3,7 @@
 import { fail, type QueueMessage } from '../../content-pipeline/index.ts';
 import { log } from '../log.ts';
 import type { Services } from '../services.ts';
-import { RETRYING_PREFIX } from './item-stage.ts';
+import { RETRYING_PREFIX, STAGE_INPUT } from './item-stage.ts';
 
 export async function recordDeadLetter(message: QueueMessage, services: Services): Promise<void> {
   const now = services.clock();
@@ -11,7 +11,8 @@ export async function recordDeadLetter(message: QueueMessage, services: Services
   if (message.type === 'job.run') {
     const job = await services.jobs.get(message.job_id);
     const reason = `gave up after the queue's retries${job?.error_message ? `: ${job.error_message}` : ''}`;
-    if (await services.jobs.fail(message.job_id, reason, now)) {
+    // A duplicate delivery that kept meeting a live worker's lease ends here too: the running job is left alone.
+    if (await services.jobs.failUnlessRunning(message.job_id, reason, now)) {
       log('error', 'job_dead_lettered', { job_id: message.job_id, reason });
       await services.notify(`Job ${message.job_id}${job ? ` (${job.kind})` : ''} failed: ${reason}`);
     }
@@ -23,7 +24,8 @@ export async function recordDeadLetter(message: QueueMessage, services: Services
     return;
   }
   await services.contentItems.update(message.content_item_id, (item) => {
-    if (item.processing_status === 'failed') return item;
+    // Only an item still waiting for this stage: another delivery (a re-ingest's) may have taken it past since.
+    if (item.processing_status !== STAGE_INPUT[message.type]) return item;
     const last = item.status_reason?.startsWith(RETRYING_PREFIX) ? item.status_reason.slice(RETRYING_PREFIX.length) : `${message.type} did not complete`;
     log('error', 'item_dead_lettered', { content_item_id: item.content_item_id, stage: message.type, last_error: last });
     return fail(item, { code: 'dead_lettered', message: `${message.type} failed after the queue's retries: ${last}`, occurred_at: nowIso }, nowIso);

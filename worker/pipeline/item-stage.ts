@@ -8,6 +8,14 @@ import { enqueue } from './enqueue.ts';
 
 export const RETRYING_PREFIX = 'retrying: ';
 
+/** The status an item has when each stage's work is still to do. */
+export const STAGE_INPUT: Record<Exclude<ItemStageMessage['type'], 'clip.rematch'>, ProcessingStatus> = {
+  'clip.audio': 'queued',
+  'clip.transcribe': 'audio_ready',
+  'clip.enhance': 'transcribed',
+  'clip.score': 'enhanced',
+};
+
 export type StageBody = (item: ContentItem, services: Services) => Promise<void>;
 
 /** The status a stage moves an item to, and the next stage's message it then sends. */

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Services } from '../services.ts';
 import { BUDGET_EXCEEDED } from './audio-stage.ts';
 import { enqueue } from './enqueue.ts';
-import { runItemStage, setWaitingReason } from './item-stage.ts';
+import { runItemStage, setWaitingReason, STAGE_INPUT } from './item-stage.ts';
 
 /** A transcript already in R2 (a re-driven item, a repeated message) is reused: speech recognition costs money. */
 async function storedTranscript(item: ContentItem, services: Services): Promise<Transcript | null> {
@@ -27,25 +27,27 @@ async function transcribe(item: ContentItem, services: Services): Promise<Transc
     await setWaitingReason(services, item.content_item_id, `${BUDGET_EXCEEDED}: ai_audio_seconds`);
     return null;
   }
+  let transcript;
   try {
-    const transcript = await transcriber.transcribe(
+    transcript = await transcriber.transcribe(
       { bytes: new Uint8Array(await audio.arrayBuffer()), contentType: audio.httpMetadata?.contentType ?? 'audio/mp4' },
       item,
       new Date(now).toISOString(),
     );
-    await services.bucket.put(r2Keys.transcript(item.clip_id), JSON.stringify(transcript), {
-      httpMetadata: { contentType: 'application/json' },
-      customMetadata: { transcriber: transcriber.name },
-    });
-    return transcript;
   } catch (error) {
+    // Refunded only when the transcription itself failed: one that ran was paid for, even if storing it fails below.
     if (transcriber.costsAiBudget) await services.budgets.refund('ai_audio_seconds', seconds, now);
     throw error;
   }
+  await services.bucket.put(r2Keys.transcript(item.clip_id), JSON.stringify(transcript), {
+    httpMetadata: { contentType: 'application/json' },
+    customMetadata: { transcriber: transcriber.name },
+  });
+  return transcript;
 }
 
 export async function runTranscribeStage(message: z.infer<typeof ClipTranscribeMessage>, services: Services): Promise<void> {
-  await runItemStage(message, services, (item) => item.processing_status !== 'audio_ready', async (item) => {
+  await runItemStage(message, services, (item) => item.processing_status !== STAGE_INPUT['clip.transcribe'], async (item) => {
     const transcript = await transcribe(item, services);
     if (!transcript) return;
     const key = r2Keys.transcript(item.clip_id);

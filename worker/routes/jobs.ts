@@ -33,6 +33,7 @@ export const CleanupResult = z.object({
   deleted_idempotency_records: z.number().int(),
   recovered_jobs: z.number().int(),
   failed_stuck_jobs: z.number().int(),
+  resent_jobs: z.number().int(),
   requeued_rematches: z.number().int(),
 });
 
@@ -91,6 +92,7 @@ export function registerJobRoutes(app: Hono<AppBindings>): void {
       deleted_idempotency_records: result.deleted_idempotency_records,
       recovered_jobs: result.recovered_jobs,
       failed_stuck_jobs: result.failed_stuck_jobs,
+      resent_jobs: result.resent_jobs,
       requeued_rematches: result.requeued_rematches,
     });
   });

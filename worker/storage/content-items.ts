@@ -118,12 +118,18 @@ export class ContentItemStore {
     change: (item: ContentItem) => ContentItem | Promise<ContentItem>,
     githubConfidence: number | null = null,
   ): Promise<ContentItem | null> {
+    let lostRace = false;
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.get(contentItemId);
       if (!current) return null;
       const next = await change(current.item);
-      if (next === current.item) return current.item;
+      if (next === current.item) {
+        // A write that lost the version check had already put its item to R2: put back the one D1 holds.
+        if (lostRace) await this.writeR2(current.item);
+        return current.item;
+      }
       if ((await this.replace(next, current.version, githubConfidence)) !== null) return next;
+      lostRace = true;
     }
     throw new ConcurrentUpdateError(`content item ${contentItemId} kept changing under five attempts to update it`);
   }

@@ -7,7 +7,16 @@ import { JobState, type JobKind, type JobProgress } from '../../content-pipeline
 const DELETE_BATCH = 500;
 /** Results larger than this go to R2 (job-results/{job_id}.json); the row keeps a pointer. */
 const INLINE_RESULTS_MAX = 64 * 1024;
-export const jobResultsKey = (jobId: string) => `job-results/${jobId}.json`;
+/**
+ * Where one attempt's large results go: a key of its own, so a late or repeated attempt never overwrites the
+ * results the job's row points at (the row names the key: `{"$r2": key}`).
+ */
+const jobResultsKey = (jobId: string) => `job-results/${jobId}/${crypto.randomUUID()}.json`;
+/** The R2 key a row's results point at, if they live in R2. */
+function resultsObjectKey(results: string | null | undefined): string | undefined {
+  if (!results?.startsWith('{"$r2":')) return undefined;
+  return (JSON.parse(results) as { $r2: string }).$r2;
+}
 /** After this many recoveries from a dead worker, a job is failed instead of retried again. */
 export const MAX_RECOVERIES = 3;
 
@@ -69,17 +78,25 @@ export class JobStore {
     this.bucket = bucket;
   }
 
-  /** Results as the row stores them: inline JSON, or a pointer to R2 for large ones (written first). */
+  /** Results as the row stores them: inline JSON, or a pointer to R2 for large ones (written first, to a new key). */
   private async storableResults(jobId: string, results: unknown, json = JSON.stringify(results)): Promise<string> {
     if (json.length <= INLINE_RESULTS_MAX) return json;
-    await this.bucket.put(jobResultsKey(jobId), json, { httpMetadata: { contentType: 'application/json' } });
-    return JSON.stringify({ $r2: jobResultsKey(jobId) });
+    const key = jobResultsKey(jobId);
+    await this.bucket.put(key, json, { httpMetadata: { contentType: 'application/json' } });
+    return JSON.stringify({ $r2: key });
+  }
+
+  /** Deletes the R2 results of an attempt whose write to the row did not happen (the job was no longer its). */
+  private async discardResults(stored: string): Promise<void> {
+    const key = resultsObjectKey(stored);
+    if (key) await this.bucket.delete(key);
   }
 
   /** The job with its results read back from R2 when they live there. */
   async withResults(job: JobState): Promise<JobState> {
-    if (job.results === undefined || !job.results.startsWith('{"$r2":')) return job;
-    const object = await this.bucket.get(jobResultsKey(job.job_id));
+    const key = resultsObjectKey(job.results);
+    if (!key) return job;
+    const object = await this.bucket.get(key);
     return object ? { ...job, results: await object.text() } : job;
   }
 
@@ -155,27 +172,49 @@ export class JobStore {
     return row ? jobFromRow(row) : null;
   }
 
-  /** Records progress and extends the lease of a job this worker holds. */
-  async progress(jobId: string, workerId: string, progress: JobProgress, nowMs: number, leaseMs: number): Promise<void> {
-    await this.db
+  /**
+   * Records progress and extends the lease of a job this worker holds; false when it no longer does (another worker
+   * claimed it after the lease lapsed). A job housekeeping handed back to the queue that nobody claimed since is
+   * still this worker's (`worker_id` unchanged): it takes it back.
+   */
+  async progress(jobId: string, workerId: string, progress: JobProgress, nowMs: number, leaseMs: number): Promise<boolean> {
+    const result = await this.db
       .prepare(
-        `UPDATE jobs SET progress_step = ?3, progress_current = ?4, progress_total = ?5, updated_at = ?6, lease_expires_at = ?7
-         WHERE job_id = ?1 AND worker_id = ?2 AND status = 'processing'`,
+        `UPDATE jobs SET status = 'processing', progress_step = ?3, progress_current = ?4, progress_total = ?5, updated_at = ?6,
+           lease_expires_at = ?7
+         WHERE job_id = ?1 AND worker_id = ?2 AND status IN ('processing', 'queued')`,
       )
       .bind(jobId, workerId, progress.step, progress.current, progress.total, iso(nowMs), iso(nowMs + leaseMs))
       .run();
+    return result.meta.changes === 1;
   }
 
+  /** Extends the lease of a job this worker holds (the runner's heartbeat); false when it no longer holds it. */
+  async renewLease(jobId: string, workerId: string, nowMs: number, leaseMs: number): Promise<boolean> {
+    const result = await this.db
+      .prepare(
+        `UPDATE jobs SET status = 'processing', lease_expires_at = ?3
+         WHERE job_id = ?1 AND worker_id = ?2 AND status IN ('processing', 'queued')`,
+      )
+      .bind(jobId, workerId, iso(nowMs + leaseMs))
+      .run();
+    return result.meta.changes === 1;
+  }
+
+  /** Completes a job this worker holds, or held and nobody has claimed since; false when another worker has it. */
   async complete(jobId: string, workerId: string, results: unknown, nowMs: number): Promise<boolean> {
+    const stored = await this.storableResults(jobId, results);
     const result = await this.db
       .prepare(
         `UPDATE jobs SET status = 'completed', results = ?3, completed_at = ?4, updated_at = ?4, lease_expires_at = NULL,
            error_message = NULL
-         WHERE job_id = ?1 AND worker_id = ?2 AND status = 'processing'`,
+         WHERE job_id = ?1 AND worker_id = ?2 AND status IN ('processing', 'queued')`,
       )
-      .bind(jobId, workerId, await this.storableResults(jobId, results), iso(nowMs))
+      .bind(jobId, workerId, stored, iso(nowMs))
       .run();
-    return result.meta.changes === 1;
+    if (result.meta.changes === 1) return true;
+    await this.discardResults(stored);
+    return false;
   }
 
   /**
@@ -183,6 +222,7 @@ export class JobStore {
    * read-only jobs (worker/jobs/runner.ts). False when it was already finished, failed, expired or is held.
    */
   async completeOpen(jobId: string, results: unknown, nowMs: number): Promise<boolean> {
+    const stored = await this.storableResults(jobId, results);
     // A batch of one, so the completions of jobs run side by side share a round trip (coalesced-batches.ts).
     const statement = this.db
       .prepare(
@@ -190,9 +230,11 @@ export class JobStore {
            worker_id = NULL, lease_expires_at = NULL, error_message = NULL
          WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND lease_expires_at < ?3)) AND expires_at > ?3`,
       )
-      .bind(jobId, await this.storableResults(jobId, results), iso(nowMs));
+      .bind(jobId, stored, iso(nowMs));
     const [result] = await this.db.batch([statement]);
-    return result!.meta.changes === 1;
+    if (result!.meta.changes === 1) return true;
+    await this.discardResults(stored);
+    return false;
   }
 
   /**
@@ -264,6 +306,33 @@ export class JobStore {
       .run();
   }
 
+  /**
+   * Jobs left `queued` since before `beforeMs` and not expired: their `job.run` message was lost (a send that
+   * failed after the job was stored or handed back), so housekeeping sends it again.
+   */
+  async staleQueued(beforeMs: number, nowMs: number, limit = 100): Promise<string[]> {
+    const { results } = await this.db
+      .prepare(`SELECT job_id FROM jobs WHERE status = 'queued' AND updated_at < ?1 AND expires_at > ?2 ORDER BY updated_at LIMIT ?3`)
+      .bind(iso(beforeMs), iso(nowMs), limit)
+      .all<{ job_id: string }>();
+    return results.map((r) => r.job_id);
+  }
+
+  /**
+   * Marks a job failed for the dead-letter queue, unless it finished or a worker holds a live lease on it: a
+   * duplicate `job.run` that kept meeting a running job must not fail it. True when this call failed it.
+   */
+  async failUnlessRunning(jobId: string, error: string, nowMs: number): Promise<boolean> {
+    const result = await this.db
+      .prepare(
+        `UPDATE jobs SET status = 'failed', error_message = ?2, completed_at = ?3, updated_at = ?3, lease_expires_at = NULL
+         WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < ?3)))`,
+      )
+      .bind(jobId, error.slice(0, 2000), iso(nowMs))
+      .run();
+    return result.meta.changes === 1;
+  }
+
   /** Marks a job failed unless it already finished; true when this call failed it. */
   async fail(jobId: string, error: string, nowMs: number): Promise<boolean> {
     const result = await this.db
@@ -300,12 +369,13 @@ export class JobStore {
       const { results } = await this.db
         .prepare(
           `DELETE FROM jobs WHERE job_id IN (SELECT job_id FROM jobs WHERE expires_at < ?1 LIMIT ?2)
-           RETURNING job_id`,
+           RETURNING job_id, results`,
         )
         .bind(nowIso, DELETE_BATCH)
-        .all<{ job_id: string }>();
+        .all<{ job_id: string; results: string | null }>();
       deleted.push(...results.map((r) => r.job_id));
-      if (results.length > 0) await this.bucket.delete(results.map((r) => jobResultsKey(r.job_id)));
+      const keys = results.map((r) => resultsObjectKey(r.results)).filter((key): key is string => key !== undefined);
+      if (keys.length > 0) await this.bucket.delete(keys);
       if (results.length < DELETE_BATCH) return deleted;
     }
   }
