@@ -66,8 +66,12 @@ export async function backfillRepository(octokit: Octokit, repo: string, fromIso
   for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommits, { owner, repo: name, since: fromIso, until: toIso, per_page: 100 })) {
     requests++;
     for (const c of page.data) {
-      const when = c.commit.author?.date ?? c.commit.committer?.date;
-      if (!within(when, from, to)) continue;
+      // GitHub filters since/until on the committer date, and so must the range here (a rebased, amended or
+      // cherry-picked commit was authored earlier than it was committed); the event keeps the author date, when
+      // the work was done.
+      const committed = c.commit.committer?.date ?? c.commit.author?.date;
+      if (!within(committed, from, to)) continue;
+      const when = c.commit.author?.date ?? committed;
       events.push({
         id: eventIds.commit(repo, c.sha),
         type: 'push',
