@@ -11,6 +11,11 @@ export interface RetryPolicy {
   maxRateLimitWaitMs: number;
   /** 429s waited out in a row before giving up (a reset in the past, or no header, would otherwise loop for ever). */
   maxRateLimitRetries?: number;
+  /**
+   * How long one attempt may wait for the response's headers before it counts as a network error (and is retried):
+   * a service that accepts the connection and never answers must not hold a stage for ever.
+   */
+  timeoutMs?: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -19,7 +24,28 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 8_000,
   maxRateLimitWaitMs: 60_000,
   maxRateLimitRetries: 5,
+  timeoutMs: 30_000,
 };
+
+/** For services that work before they answer (audio extraction, transcription of a clip): two minutes an attempt. */
+export const PROCESSING_RETRY_POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, timeoutMs: 120_000 };
+
+class AttemptTimeoutError extends Error {
+  override readonly name = 'AttemptTimeoutError';
+}
+
+/** `fetch` that gives up when no response headers came within `timeoutMs` (the body is not limited). */
+async function fetchWithin(deps: HttpDeps, request: Request, timeoutMs: number): Promise<Response> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new AttemptTimeoutError(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  try {
+    return await deps.fetch(request, { signal: controller.signal });
+  } catch (error) {
+    throw controller.signal.aborted ? controller.signal.reason : error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface HttpDeps {
   fetch: typeof fetch;
@@ -61,12 +87,23 @@ export class HttpError extends Error {
   }
 }
 
-/** Milliseconds to wait before retrying a 429, from `Ratelimit-Reset` (epoch s) or `Retry-After` (s). */
+/** Below this, a `Ratelimit-Reset` is seconds to wait (the IETF RateLimit headers); above, an epoch time (Helix). */
+const EPOCH_SECONDS_FROM = 1_000_000_000;
+
+/**
+ * Milliseconds to wait before retrying a 429: `Retry-After` (seconds or an HTTP date) when given, else
+ * `Ratelimit-Reset`, which Helix sends as the epoch second of the reset and the IETF RateLimit headers (API
+ * gateways) as seconds to wait; else a second.
+ */
 export function rateLimitWaitMs(headers: Headers, nowMs: number): number {
+  const retryAfter = headers.get('Retry-After')?.trim();
+  if (retryAfter) {
+    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
+    const at = Date.parse(retryAfter);
+    if (Number.isFinite(at)) return Math.max(0, at - nowMs);
+  }
   const reset = Number(headers.get('Ratelimit-Reset'));
-  if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - nowMs) + 100;
-  const retryAfter = Number(headers.get('Retry-After'));
-  if (Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1000;
+  if (Number.isFinite(reset) && reset > 0) return reset < EPOCH_SECONDS_FROM ? reset * 1000 : Math.max(0, reset * 1000 - nowMs) + 100;
   return 1_000;
 }
 
@@ -87,7 +124,7 @@ export async function fetchWithRetry(
     let response: Response | undefined;
     let networkError: unknown;
     try {
-      response = await deps.fetch(request);
+      response = await fetchWithin(deps, request, policy.timeoutMs ?? DEFAULT_RETRY_POLICY.timeoutMs!);
     } catch (error) {
       networkError = error;
     }

@@ -2,7 +2,7 @@
 // API played) and a fixture source for tests and the offline demo.
 import type { AudioSource, Blob } from '../ports.ts';
 import { expectOk, readCapped } from '../http/capped-fetch.ts';
-import { fetchWithRetry, type HttpDeps } from '../http/retry.ts';
+import { fetchWithRetry, PROCESSING_RETRY_POLICY, type HttpDeps } from '../http/retry.ts';
 
 const MAX_AUDIO_BYTES = 50 * 1024 * 1024;
 
@@ -27,6 +27,7 @@ export class HttpAudioSource implements AudioSource {
       await fetchWithRetry(
         () => new Request(url, { method: 'POST', body: media.bytes as Uint8Array<ArrayBuffer>, headers: { 'Content-Type': media.contentType } }),
         this.deps,
+        PROCESSING_RETRY_POLICY,
       ),
       `audio extraction at ${url.host}`,
     );

@@ -5,7 +5,7 @@ import type { ContentItem } from '../schemas/content-item.ts';
 import { Transcript } from '../schemas/transcript.ts';
 import type { Blob, Transcriber } from '../ports.ts';
 import { expectOk } from '../http/capped-fetch.ts';
-import { fetchWithRetry, type HttpDeps } from '../http/retry.ts';
+import { fetchWithRetry, PROCESSING_RETRY_POLICY, type HttpDeps } from '../http/retry.ts';
 
 const VerboseJson = z.object({
   text: z.string(),
@@ -49,7 +49,7 @@ export class OpenAiCompatibleTranscriber implements Transcriber {
       form.append('timestamp_granularities[]', 'segment');
       return new Request(url, { method: 'POST', body: form, headers: this.apiKey ? { Authorization: `Bearer ${this.apiKey}` } : {} });
     };
-    const response = await expectOk(await fetchWithRetry(makeRequest, this.deps), `transcription at ${url.host}`);
+    const response = await expectOk(await fetchWithRetry(makeRequest, this.deps, PROCESSING_RETRY_POLICY), `transcription at ${url.host}`);
     const result = VerboseJson.parse(await response.json());
     return Transcript.parse({
       clip_id: item.clip_id,
