@@ -62,21 +62,34 @@ export class GitHubPublisher implements Publisher {
       return unchanged(request, head, files, open);
     }
 
+    const open = existing ? await this.openPull(request.branch) : undefined;
+    // A branch whose pull request was merged or closed is stale: GitHub keeps it after a merge, and after a squash
+    // merge its history is not the base's, so a commit on top of it would conflict. New content starts from the
+    // base, and the branch is moved there.
+    const stale = existing !== null && existing !== base && !open && (await this.everProposed(request.branch));
+    let parent = head;
+    let parentTree = headTree;
+    let toWrite = changed;
+    if (stale) {
+      ({ tree: parentTree, changed: toWrite } = await this.changedFiles(base, request.files));
+      parent = base;
+      if (toWrite.length === 0) return unchanged(request, base, files, undefined);
+    }
+
     // One blob per changed file (one at a time: GitHub asks for serial writes), then one tree and one commit.
     const entries = [];
-    for (const file of changed) {
+    for (const file of toWrite) {
       const blob = await git.createBlob({ ...at, content: file.content, encoding: 'utf-8' });
       entries.push({ path: file.path, mode: FILE_MODE, type: 'blob' as const, sha: blob.data.sha });
     }
-    const tree = (await git.createTree({ ...at, base_tree: headTree, tree: entries })).data.sha;
+    const tree = (await git.createTree({ ...at, base_tree: parentTree, tree: entries })).data.sha;
     // A truncated listing can hide an identical file; an identical tree still means there is nothing to commit.
-    if (tree === headTree) return unchanged(request, head, files, existing ? await this.openPull(request.branch) : undefined);
+    if (tree === parentTree) return unchanged(request, parent, files, open);
     const author = this.options.author;
-    const commit = (await git.createCommit({ ...at, message: request.title, tree, parents: [head], ...(author ? { author } : {}) })).data.sha;
-    if (existing) await git.updateRef({ ...at, ref: `heads/${request.branch}`, sha: commit, force: false });
+    const commit = (await git.createCommit({ ...at, message: request.title, tree, parents: [parent], ...(author ? { author } : {}) })).data.sha;
+    if (existing) await git.updateRef({ ...at, ref: `heads/${request.branch}`, sha: commit, force: stale });
     else await git.createRef({ ...at, ref: `refs/heads/${request.branch}`, sha: commit });
 
-    const open = await this.openPull(request.branch);
     if (open) {
       const pr = await this.octokit.rest.pulls.update({ ...at, pull_number: open.number, title: request.title, body: request.body });
       return { outcome: 'updated', branch: request.branch, commit_sha: commit, pr_number: pr.data.number, pr_url: pr.data.html_url, files };
@@ -98,15 +111,28 @@ export class GitHubPublisher implements Publisher {
     return { tree, changed };
   }
 
-  /** Opens the pull request for the branch, with the labels and reviewers asked for. */
+  /**
+   * Opens the pull request for the branch, with the labels and reviewers asked for. Once the PR exists, a refused
+   * label or reviewer (GitHub's 422 for the PR's own author or a non-collaborator, or any other failure) is a
+   * warning in the result, not a failure: a retry would find the PR open and never ask again.
+   */
   private async propose(request: PublishRequest, commit: string, files: string[]): Promise<PublishResult> {
     const at = { owner: this.owner, repo: this.repo };
     const pr = await this.createPull(request);
+    const warnings: string[] = [];
+    const attempt = async (what: string, call: () => Promise<unknown>) => {
+      try {
+        await call();
+      } catch (error) {
+        const answer = error instanceof RequestError ? `GitHub answered ${error.status}: ${error.message}` : String((error as Error)?.message ?? error);
+        warnings.push(`${what} not set: ${answer}`.slice(0, 300));
+      }
+    };
     const labels = union(this.options.labels, request.labels);
-    if (labels.length) await this.octokit.rest.issues.addLabels({ ...at, issue_number: pr.number, labels });
+    if (labels.length) await attempt(`labels ${labels.join(', ')}`, () => this.octokit.rest.issues.addLabels({ ...at, issue_number: pr.number, labels }));
     const reviewers = union(this.options.reviewers, request.reviewers);
-    if (reviewers.length) await this.octokit.rest.pulls.requestReviewers({ ...at, pull_number: pr.number, reviewers });
-    return { outcome: 'created', branch: request.branch, commit_sha: commit, pr_number: pr.number, pr_url: pr.html_url, files };
+    if (reviewers.length) await attempt(`reviewers ${reviewers.join(', ')}`, () => this.octokit.rest.pulls.requestReviewers({ ...at, pull_number: pr.number, reviewers }));
+    return { outcome: 'created', branch: request.branch, commit_sha: commit, pr_number: pr.number, pr_url: pr.html_url, files, ...(warnings.length > 0 && { warnings }) };
   }
 
   /** Whether a pull request from the branch was ever opened and then closed or merged. */

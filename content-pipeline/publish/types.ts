@@ -27,6 +27,8 @@ export interface PublishResult {
   pr_number?: number;
   pr_url?: string;
   files: string[];
+  /** What was asked for and refused without failing the publish (labels, reviewers). */
+  warnings?: string[];
 }
 
 export interface Publisher {

@@ -3,6 +3,7 @@
 // refused before any request, and a 5xx retried. (Octokit spaces writes a second apart, as GitHub asks: slow-ish.)
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RequestError } from 'octokit';
 import { createGitHubClient } from '../../content-pipeline/github/backfill.ts';
 import { GitHubPublisher, type GitHubPublisherOptions } from '../../content-pipeline/publish/github.ts';
 import { gitBlobSha } from '../../content-pipeline/publish/git-blob.ts';
@@ -66,7 +67,6 @@ describe('GitHubPublisher', () => {
       `POST ${r}/git/trees`,
       `POST ${r}/git/commits`,
       `POST ${r}/git/refs`,
-      `GET ${r}/pulls`,
       `POST ${r}/pulls`,
       `POST ${r}/issues/1/labels`,
       `POST ${r}/pulls/1/requested_reviewers`,
@@ -118,10 +118,10 @@ describe('GitHubPublisher', () => {
     expect(pulls()).toHaveLength(1);
     expect(pulls()[0]).toMatchObject({ title: 'Daily recap: 2026-01-05 (v2)', body: 'Second take.', closed_at: null });
     const r = `/repos/${repo}`;
-    expect(calls().slice(4)).toEqual([`POST ${r}/git/blobs`, `POST ${r}/git/trees`, `POST ${r}/git/commits`, `PATCH ${r}/git/refs/heads/${BRANCH}`, `GET ${r}/pulls`, `PATCH ${r}/pulls/1`]);
+    expect(calls().slice(4)).toEqual([`GET ${r}/pulls`, `POST ${r}/git/blobs`, `POST ${r}/git/trees`, `POST ${r}/git/commits`, `PATCH ${r}/git/refs/heads/${BRANCH}`, `PATCH ${r}/pulls/1`]);
   });
 
-  it('after the PR was merged: identical content is unchanged, new content opens a new PR on the same branch', async () => {
+  it('after the PR was merged: identical content is unchanged, new content opens a new PR on the same branch, from the base', async () => {
     const { repo, git, pulls } = seed();
     const octokit = await tokenClient();
     const p = new GitHubPublisher(octokit, { repo, baseBranch: 'main' });
@@ -134,8 +134,47 @@ describe('GitHubPublisher', () => {
     expect(await p.publish(request('# Monday\n'))).toEqual({ outcome: 'unchanged', branch: BRANCH, commit_sha: first.commit_sha, files: [PATH] });
     const again = await p.publish(request('# Monday, corrected\n'));
     expect(again).toMatchObject({ outcome: 'created', pr_number: 2 });
-    expect(git.commit(again.commit_sha!).parents).toEqual([first.commit_sha]);
+    // The merged branch is stale: the new commit starts from the base (the merge), and the branch is moved there.
+    expect(git.commit(again.commit_sha!).parents).toEqual([merged.data.sha]);
+    expect(git.refs.get(`heads/${BRANCH}`)).toBe(again.commit_sha);
     expect(pulls().map((pr) => [pr.number, pr.merged_at !== null, pr.closed_at !== null])).toEqual([[1, true, true], [2, false, false]]);
+  });
+
+  it('after a squash merge (the branch kept, its history not the base\'s), a correction opens a PR that merges cleanly', async () => {
+    const { repo, base, git, pulls } = seed();
+    const octokit = await tokenClient();
+    const p = new GitHubPublisher(octokit, { repo, baseBranch: 'main' });
+    const first = await p.publish(request('# Monday\n'));
+    // What GitHub's squash merge does: one new commit on main with the PR's tree; the PR merged; the branch left.
+    const squash = git.createCommit({ message: 'Daily recap (#1)', tree: git.commit(first.commit_sha!).tree, parents: [base], author: { name: 'x', email: 'x@x.invalid', date: '2026-01-06T00:00:00Z' } });
+    git.refs.set('heads/main', squash);
+    Object.assign(pulls()[0]!, { merged_at: '2026-01-06T00:00:00Z', closed_at: '2026-01-06T00:00:00Z' });
+
+    expect((await p.publish(request('# Monday\n'))).outcome).toBe('unchanged');
+    const again = await p.publish(request('# Monday, corrected\n'));
+    expect(again).toMatchObject({ outcome: 'created', pr_number: 2 });
+    expect(git.commit(again.commit_sha!).parents).toEqual([squash]);
+    const [owner, name] = repo.split('/') as [string, string];
+    const merge = await octokit.rest.pulls.merge({ owner, repo: name, pull_number: again.pr_number! }).then((r) => r.status, (e: { status: number }) => e.status);
+    expect(merge).toBe(200);
+    expect(github.files(repo, 'main')[PATH]).toBe('# Monday, corrected\n');
+  });
+
+  it('opens the PR when GitHub refuses a label or a reviewer, and says so in the result', async () => {
+    const { repo, pulls } = seed();
+    const octokit = await tokenClient();
+    octokit.hook.wrap('request', async (send, options) => {
+      if (options.method === 'POST' && /requested_reviewers$/.test(String(options.url))) {
+        throw new RequestError('Review cannot be requested from pull request author.', 422, { request: { method: 'POST', url: String(options.url), headers: {} }, response: { status: 422, url: String(options.url), headers: {}, data: {} } });
+      }
+      return send(options);
+    });
+    const p = new GitHubPublisher(octokit, { repo, baseBranch: 'main', labels: ['recap'], reviewers: ['streamdev'] });
+    const first = await p.publish(request('# Monday\n'));
+    expect(first).toMatchObject({ outcome: 'created', pr_number: 1, warnings: ['reviewers streamdev not set: GitHub answered 422: Review cannot be requested from pull request author.'] });
+    expect(pulls()).toMatchObject([{ number: 1, labels: ['recap'] }]);
+    expect((await p.publish(request('# Monday\n'))).outcome).toBe('unchanged');
+    expect(pulls()).toHaveLength(1);
   });
 
   it('lands several files in one commit, and uploads only the files that changed', async () => {

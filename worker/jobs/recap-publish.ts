@@ -99,7 +99,8 @@ export async function runRecapPublish({ request, services, progress }: JobContex
     reviewers: services.config.recapReviewers,
   });
   if (result.pr_url && (result.outcome === 'created' || result.outcome === 'updated')) {
-    await services.notify(`Recap pull request ${result.outcome}: ${result.pr_url} (${selected.length} clips, ${location.path})`);
+    const warned = result.warnings?.length ? `; not done: ${result.warnings.join('; ')}` : '';
+    await services.notify(`Recap pull request ${result.outcome}: ${result.pr_url} (${selected.length} clips, ${location.path}${warned})`);
   }
   return {
     ...result,
