@@ -8,6 +8,8 @@ import examples from '@octokit/webhooks-examples';
 import { describe, expect, it } from 'vitest';
 import { contentItemFromClip, hasReached, normalizeWebhook, transition } from '../../content-pipeline/index.ts';
 import worker from '../../worker/index.ts';
+import { parseEnv } from '../../worker/env.ts';
+import { createServices } from '../../worker/services.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
 import { CLIPS, GITHUB_EVENTS, helixClips, transcriptSegments, WEEK } from '../../sample-data/index.ts';
 import { errorOf, signedFetch } from './support.ts';
@@ -95,6 +97,16 @@ describe('POST /webhooks/github', () => {
       createExecutionContext(),
     );
     expect(unconfigured.status).toBe(503);
+  });
+});
+
+describe('the GitHub client', () => {
+  it('is made once per isolate and credentials, so an App installation token is reused across jobs', async () => {
+    const first = await createServices(parseEnv(env as never)).github!();
+    const second = await createServices(parseEnv(env as never)).github!();
+    expect(second).toBe(first);
+    const other = await createServices(parseEnv({ ...env, GITHUB_TOKEN: 'github_pat_other' } as never)).github!();
+    expect(other).not.toBe(first);
   });
 });
 
