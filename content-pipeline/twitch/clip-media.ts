@@ -55,6 +55,8 @@ export class ClipMediaLocator implements MediaLocator {
         return { unavailable: 'media_unavailable: Helix has no download for this clip' };
       }
       await response.body?.cancel();
+      // The clip is gone (deleted, or never downloadable): retrying cannot bring it back.
+      if (response.status === 404) return { unavailable: 'media_unavailable: Helix clip downloads answered 404' };
       throw new Error(`Helix clip downloads answered HTTP ${response.status}`);
     }
     if (urlTemplate) return { url: mediaUrlFromTemplate(urlTemplate, item) };

@@ -10,7 +10,7 @@ export interface FakeUser {
   display_name: string;
 }
 
-export type Fault = { status: 429; resetInSeconds: number } | { status: 500 | 502 | 503 } | { status: 401 };
+export type Fault = { status: 429; resetInSeconds: number } | { status: 500 | 502 | 503 } | { status: 400 | 401 | 404 };
 
 export interface FakeHelixOptions {
   clientId?: string;

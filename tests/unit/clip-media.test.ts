@@ -28,6 +28,13 @@ describe('ClipMediaLocator', () => {
     expect(await downloads('expired-token').locate(await item('has-media'))).toEqual({ unavailable: expect.stringMatching(/^media_token_rejected: .*renew TWITCH_USER_TOKEN/) });
   });
 
+  it('calls a clip Helix answers 404 for unavailable (the item fails), and leaves other errors to the retries', async () => {
+    helix.faults.push({ status: 404 });
+    expect(await downloads('fake-user-token').locate(await item('has-media'))).toEqual({ unavailable: 'media_unavailable: Helix clip downloads answered 404' });
+    helix.faults.push({ status: 400 });
+    await expect(downloads('fake-user-token').locate(await item('has-media'))).rejects.toThrow('Helix clip downloads answered HTTP 400');
+  });
+
   it('falls back to the URL template, and names what to configure without either', async () => {
     const template = new ClipMediaLocator({ apiBase: helix.baseUrl, urlTemplate: 'https://media.example/{broadcaster_id}/{clip_id}.mp4' }, deps);
     expect(await template.locate(await item('a b'))).toEqual({ url: 'https://media.example/141981764/a%20b.mp4' });

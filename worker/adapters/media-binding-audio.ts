@@ -1,6 +1,6 @@
 // Production audio source: Cloudflare Media Transformations (MEDIA binding, remote-only), output mode `audio`,
 // which gives an M4A track.
-import { readCapped, type AudioSource, type Blob } from '../../content-pipeline/index.ts';
+import { expectOk, readCapped, type AudioSource, type Blob } from '../../content-pipeline/index.ts';
 
 const MAX_AUDIO_BYTES = 50 * 1024 * 1024;
 
@@ -15,7 +15,8 @@ export class MediaBindingAudioSource implements AudioSource {
   async extractAudio(video: Blob): Promise<Blob> {
     const input = new Response(video.bytes as Uint8Array<ArrayBuffer>).body!;
     const result = this.media.input(input).output({ mode: 'audio' });
-    const response = await result.response();
+    // An error answer must fail the attempt, not be stored as the clip's audio.
+    const response = await expectOk(await result.response(), 'Media Transformations audio');
     return { bytes: await readCapped(response, MAX_AUDIO_BYTES, 'extracted audio'), contentType: 'audio/mp4' };
   }
 }
