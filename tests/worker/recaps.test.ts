@@ -117,7 +117,7 @@ describe('pull requests on the blog repository', () => {
     expect(again.results).toMatchObject({ outcome: 'unchanged', pr_number: (first.results as { pr_number: number }).pr_number });
     const discord = (env as unknown as { DISCORD_WEBHOOK_URL: string }).DISCORD_WEBHOOK_URL.replace(/\/api\/webhooks\/.*$/, '');
     const { messages } = await (await fetch(`${discord}/__control/messages`)).json<{ messages: Array<{ content: string }> }>();
-    expect(messages.filter((m) => m.content.startsWith('Recap pull request created'))).toHaveLength(1);
+    expect(messages.filter((m) => m.content.startsWith('Recap pull request created') && m.content.includes('2026-01-05-daily-recap.md'))).toHaveLength(1);
   }, 60_000);
 });
 
