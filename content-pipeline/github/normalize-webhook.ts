@@ -82,7 +82,7 @@ const IssueComment = z
     action: z.string(),
     repository: Repository,
     sender: User,
-    issue: z.object({ number: z.number(), title: z.string() }).loose(),
+    issue: z.object({ number: z.number(), title: z.string(), pull_request: z.unknown().optional() }).loose(),
     comment: z.object({ id: z.number(), body: z.string().nullish(), html_url: z.string(), user: User, created_at: z.string(), updated_at: time }).loose(),
   })
   .loose();
@@ -201,7 +201,7 @@ function normalize(eventName: string, payload: unknown, receivedAt: string): Git
       return [
         {
           id: eventIds.comment(p.repository.full_name, p.comment.id, p.action),
-          type: 'issue_comment',
+          type: p.issue.pull_request ? 'pull_request_comment' : 'issue_comment',
           action: p.action,
           repo: p.repository.full_name,
           actor: p.comment.user?.login ?? p.sender?.login ?? null,
@@ -239,6 +239,9 @@ function normalize(eventName: string, payload: unknown, receivedAt: string): Git
     case 'release': {
       const p = Release.parse(payload);
       const r = p.release;
+      // One publication is sent as created, published and released (prereleased for a pre-release), and edits
+      // and deletions come later with the old dates: the moment of work is the publication, stored once.
+      if (p.action !== 'published') return [];
       return [
         {
           id: eventIds.release(p.repository.full_name, r.id, p.action),

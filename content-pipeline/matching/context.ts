@@ -40,10 +40,11 @@ export function githubSummary(context: GitHubContext): string {
   const events = context.matches.map((m) => m.event);
   const parts: string[] = [];
   for (const pr of events.filter((e) => e.type === 'pull_request')) parts.push(`PR #${pr.number} ${pr.action}`);
+  for (const comment of events.filter((e) => e.type === 'pull_request_comment')) parts.push(`comment on PR #${comment.number}`);
   const commits = events.filter((e) => e.type === 'push').length;
   if (commits > 0) parts.push(plural(commits, 'commit'));
   for (const issue of events.filter((e) => e.type === 'issues' || e.type === 'issue_comment')) parts.push(`issue #${issue.number} ${issue.action}`);
-  const others = events.filter((e) => !['pull_request', 'push', 'issues', 'issue_comment'].includes(e.type)).length;
+  const others = events.filter((e) => !['pull_request', 'pull_request_comment', 'push', 'issues', 'issue_comment'].includes(e.type)).length;
   if (others > 0) parts.push(plural(others, 'other event'));
   const repos = [...new Set(events.map((e) => e.repo))];
   const best = Math.round(Math.max(...context.matches.map((m) => m.confidence)) * 100);

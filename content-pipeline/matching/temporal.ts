@@ -46,7 +46,13 @@ export interface Match {
 
 const MINUTE = 60_000;
 const BOT_ACTOR = /(\[bot\]$|^dependabot|^renovate|^github-actions|^snyk-bot)/i;
-const NUMBER_MENTION = /(?:#|\b(?:pr|pull request|pull|issue|ticket|number)\s*#?\s*)(\d{1,6})\b/gi;
+/** "PR 12", "pull request #12", "issue 7", "ticket #3": a number said to be one of these. */
+const NAMED_NUMBER = /\b(?:pr|pull request|issue|ticket)\s*#?\s*(\d{1,6})\b/gi;
+/** A bare "#12": often a PR or an issue, but also a ranking ("my #1 moment"), so weaker evidence. */
+const BARE_NUMBER = /(?:^|[^\w&])#(\d{1,6})\b/g;
+/** Text evidence of a number mention: near certain when named, a hint when bare. */
+const NAMED_MENTION_SCORE = 0.95;
+const BARE_MENTION_SCORE = 0.5;
 const SHA_MENTION = /\b[0-9a-f]{7,40}\b/g;
 
 /** Words of the event a viewer could hear or read in the clip. */
@@ -70,7 +76,8 @@ function describeTime(event: GitHubEvent, offsetMs: number, inside: boolean): st
     event.type === 'push' ? 'committed'
     : event.type === 'pull_request' ? `PR #${event.number} ${event.action ?? 'updated'}`
     : event.type === 'issues' ? `issue #${event.number} ${event.action ?? 'updated'}`
-    : event.type === 'issue_comment' ? `commented on #${event.number}`
+    : event.type === 'issue_comment' ? `commented on issue #${event.number}`
+    : event.type === 'pull_request_comment' ? `commented on PR #${event.number}`
     : event.type === 'pull_request_review' ? `reviewed PR #${event.number}`
     : event.type === 'release' ? 'released'
     : 'created';
@@ -79,9 +86,11 @@ function describeTime(event: GitHubEvent, offsetMs: number, inside: boolean): st
   return `${verb} ${minutes} min ${offsetMs < 0 ? 'before' : 'after'} the clip`;
 }
 
-function mentionedNumbers(text: string): Set<number> {
-  const numbers = new Set<number>();
-  for (const m of text.matchAll(NUMBER_MENTION)) numbers.add(Number(m[1]));
+/** Numbers the text mentions, each with how strong the mention is (the stronger when both). */
+function mentionedNumbers(text: string): Map<number, number> {
+  const numbers = new Map<number, number>();
+  for (const m of text.matchAll(BARE_NUMBER)) numbers.set(Number(m[1]), BARE_MENTION_SCORE);
+  for (const m of text.matchAll(NAMED_NUMBER)) numbers.set(Number(m[1]), NAMED_MENTION_SCORE);
   return numbers;
 }
 
@@ -92,7 +101,9 @@ export function matchClipsToEvents(
   options: MatchOptions = DEFAULT_MATCH_OPTIONS,
 ): Match[] {
   const repos = options.repos ? new Set(options.repos.map((r) => r.toLowerCase())) : null;
-  const usable = events.filter((e) => !(e.actor && BOT_ACTOR.test(e.actor)) && (!repos || repos.has(e.repo.toLowerCase())));
+  // One event given twice (inputs merged from two exports) is one event: matched once, counted once by the IDF.
+  const unique = [...new Map(events.map((e) => [e.id, e])).values()];
+  const usable = unique.filter((e) => !(e.actor && BOT_ACTOR.test(e.actor)) && (!repos || repos.has(e.repo.toLowerCase())));
   const tokensOf = new Map(usable.map((e) => [e.id, new Set(tokenize(eventText(e)))]));
   const idf = idfTable(usable, tokensOf);
   const times = new Map(usable.map((e) => [e.id, Date.parse(e.occurred_at)]));
@@ -118,8 +129,9 @@ export function matchClipsToEvents(
       const weight = shared.reduce((sum, t) => sum + (idf.get(t) ?? 0), 0);
       let textScore = 1 - Math.exp(-weight / 1.5);
       let mention: string | undefined;
-      if (event.number !== null && numbers.has(event.number)) {
-        textScore = Math.max(textScore, 0.95);
+      const said = event.number !== null ? numbers.get(event.number) : undefined;
+      if (said !== undefined && said >= textScore) {
+        textScore = said;
         mention = `#${event.number} is mentioned in the clip`;
       } else if (event.sha && shas.some((s) => event.sha!.startsWith(s))) {
         textScore = Math.max(textScore, 0.95);

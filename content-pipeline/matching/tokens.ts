@@ -26,6 +26,11 @@ function stem(word: string): string {
 
 const VERSION = /\bv?(\d+\.\d+(?:\.\d+)?)\b/gi;
 
+/** Whether a word (lowercase) is too common in speech and prose to carry meaning. */
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(word);
+}
+
 /**
  * Every word of `text`, lowercased and stemmed as `tokenize` does, with nothing dropped and no camelCase split:
  * for looking words up in a vocabulary, where "ci", "pr", "d1", "test" and "GitHub" are words like any other

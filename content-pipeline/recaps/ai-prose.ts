@@ -30,8 +30,9 @@ Reply with JSON: {"text": "..."}.`;
 export function isFaithful(text: string, facts: string): boolean {
   if (!text.trim() || text.length > 600) return false;
   if (/https?:|www\.|[<>[\]#*`|]|\]\(/i.test(text)) return false;
-  const known = new Set(facts.match(/\d+(?:\.\d+)?/g) ?? []);
-  return (text.match(/\d+(?:\.\d+)?/g) ?? []).every((n) => known.has(n));
+  // By value: the facts say "2026-01-05", the prose may say "January 5".
+  const known = new Set((facts.match(/\d+(?:\.\d+)?/g) ?? []).map(Number));
+  return (text.match(/\d+(?:\.\d+)?/g) ?? []).every((n) => known.has(Number(n)));
 }
 
 export class WorkersAiProse implements ProseWriter {

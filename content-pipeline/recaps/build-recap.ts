@@ -83,7 +83,7 @@ function githubSummary(clips: readonly RecapClip[]): RecapFrontmatter['github_su
   const all = [...events.values()];
   return {
     commits: all.filter((e) => e.type === 'push').length,
-    pull_requests: new Set(all.filter((e) => e.type === 'pull_request' || e.type === 'pull_request_review').map((e) => `${e.repo}#${e.number}`)).size,
+    pull_requests: new Set(all.filter((e) => ['pull_request', 'pull_request_review', 'pull_request_comment'].includes(e.type)).map((e) => `${e.repo}#${e.number}`)).size,
     issues: new Set(all.filter((e) => e.type === 'issues' || e.type === 'issue_comment').map((e) => `${e.repo}#${e.number}`)).size,
     repositories: [...new Set(all.map((e) => e.repo))].sort().slice(0, 20),
   };
@@ -105,6 +105,7 @@ function eventLabel(e: RecapGitHubEvent): string {
   if (e.type === 'issues' || e.type === 'issue_comment') return `Issue #${e.number}`;
   if (e.type === 'push') return `Commit ${e.sha?.slice(0, 7) ?? ''}`.trim();
   if (e.type === 'pull_request_review') return `Review on PR #${e.number}`;
+  if (e.type === 'pull_request_comment') return `Comment on PR #${e.number}`;
   return e.type === 'release' ? 'Release' : 'New ref';
 }
 

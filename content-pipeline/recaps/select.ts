@@ -1,6 +1,6 @@
 // Which clips make a recap, and where the post lives. Pure: items and contexts in, a plan out.
 import type { GitHubContext } from '../matching/context.ts';
-import { tokenize } from '../matching/tokens.ts';
+import { isStopword, vocabularyWords } from '../matching/tokens.ts';
 import type { ContentItem } from '../schemas/content-item.ts';
 import type { RecapContentType } from '../schemas/recap.ts';
 import { isoWeek } from './suggestions.ts';
@@ -21,11 +21,16 @@ export interface SelectionOptions {
 /** The most clips one post carries, by type; beyond it the best scored are kept. */
 export const MAX_CLIPS: Record<RecapContentType, number> = { daily_recap: 12, weekly_summary: 20, topic_focus: 15 };
 
+/**
+ * Whether a clip is about the topic: every word of the topic, stemmed, is among the clip's. Short and common
+ * development words ("CI", "D1", "tests") count like any other (the matcher's tokenizer would drop them); only
+ * stopwords ("the", "with") are left out of the topic.
+ */
 function matchesTopic(source: RecapSource, topic: string): boolean {
-  const wanted = tokenize(topic.replace(/-/g, ' '));
+  const wanted = vocabularyWords(topic).filter((w) => !isStopword(w));
   if (wanted.length === 0) return false;
   const text = new Set(
-    tokenize([source.item.clip_title, source.transcript, ...(source.item.content_tags ?? []), ...(source.context?.matches ?? []).map((m) => m.event.title ?? '')].join(' ')),
+    vocabularyWords([source.item.clip_title, source.transcript, ...(source.item.content_tags ?? []), ...(source.context?.matches ?? []).map((m) => m.event.title ?? '')].join(' ')),
   );
   return wanted.every((w) => text.has(w));
 }

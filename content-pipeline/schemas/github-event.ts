@@ -5,7 +5,8 @@ import { GitHubEventType } from './recap.ts';
 import { HttpUrl, IsoDateTime } from './primitives.ts';
 
 export const GitHubEvent = z.object({
-  id: z.string().min(1).max(300),
+  // A ref is up to 255 bytes and an owner/name about 140: room for both in a create event's id.
+  id: z.string().min(1).max(512),
   type: GitHubEventType,
   /** Webhook action; `merged` for a merged PR; null for push and create. */
   action: z.string().nullable(),
@@ -59,15 +60,19 @@ export const GitHubEventInput = z
     }),
   );
 
+// GitHub's owner/name is case-insensitive: a webhook's full_name ("StreamDev/Clip-Recap") and a configured repo
+// ("streamdev/clip-recap") name one repository, so ids use it lowercased and both paths write one row.
+const key = (repo: string) => repo.toLowerCase();
+
 export const eventIds = {
-  commit: (repo: string, sha: string) => `commit:${repo}:${sha}`,
+  commit: (repo: string, sha: string) => `commit:${key(repo)}:${sha}`,
   /** opened / merged / closed are the transitions backfill can see too; other actions are keyed by time. */
   pullRequest: (repo: string, number: number, action: string, at?: string) =>
-    ['opened', 'merged', 'closed'].includes(action) ? `pr:${repo}:${number}:${action}` : `pr:${repo}:${number}:${action}:${at}`,
+    ['opened', 'merged', 'closed'].includes(action) ? `pr:${key(repo)}:${number}:${action}` : `pr:${key(repo)}:${number}:${action}:${at}`,
   issue: (repo: string, number: number, action: string, at?: string) =>
-    ['opened', 'closed'].includes(action) ? `issue:${repo}:${number}:${action}` : `issue:${repo}:${number}:${action}:${at}`,
-  comment: (repo: string, id: number, action: string) => `comment:${repo}:${id}:${action}`,
-  review: (repo: string, id: number, action: string) => `review:${repo}:${id}:${action}`,
-  release: (repo: string, id: number, action: string) => `release:${repo}:${id}:${action}`,
-  create: (repo: string, refType: string, ref: string) => `create:${repo}:${refType}:${ref}`,
+    ['opened', 'closed'].includes(action) ? `issue:${key(repo)}:${number}:${action}` : `issue:${key(repo)}:${number}:${action}:${at}`,
+  comment: (repo: string, id: number, action: string) => `comment:${key(repo)}:${id}:${action}`,
+  review: (repo: string, id: number, action: string) => `review:${key(repo)}:${id}:${action}`,
+  release: (repo: string, id: number, action: string) => `release:${key(repo)}:${id}:${action}`,
+  create: (repo: string, refType: string, ref: string) => `create:${key(repo)}:${refType}:${ref}`,
 };

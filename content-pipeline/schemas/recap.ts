@@ -9,7 +9,9 @@ export const RECAP_CONTENT_TYPES = ['daily_recap', 'weekly_summary', 'topic_focu
 export const RecapContentType = z.enum(RECAP_CONTENT_TYPES);
 export type RecapContentType = z.infer<typeof RecapContentType>;
 
-export const GitHubEventType = z.enum(['push', 'pull_request', 'issues', 'issue_comment', 'pull_request_review', 'release', 'create']);
+// pull_request_comment: GitHub sends a comment on a pull request's conversation as an issue_comment whose issue has
+// a pull_request field; it is told apart so it counts and reads as a pull request's, not an issue's.
+export const GitHubEventType = z.enum(['push', 'pull_request', 'issues', 'issue_comment', 'pull_request_comment', 'pull_request_review', 'release', 'create']);
 export type GitHubEventType = z.infer<typeof GitHubEventType>;
 
 /**

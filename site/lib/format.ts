@@ -161,6 +161,8 @@ export function describeEvent(event: RecapGitHubEvent): { kind: string; ref: str
       return { kind: 'Issue', ref, state, stateLabel };
     case 'issue_comment':
       return { kind: 'Comment', ref, state: null, stateLabel };
+    case 'pull_request_comment':
+      return { kind: 'PR comment', ref, state: null, stateLabel };
     case 'release':
       return { kind: 'Release', ref, state: null, stateLabel };
     case 'create':

@@ -59,7 +59,8 @@ describe('normalizeWebhook', () => {
     const push = (examples as Array<{ name: string; examples: any[] }>).find((e) => e.name === 'push')!.examples.find((p) => p.commits.length > 0);
     const [event] = normalizeWebhook('push', push, RECEIVED)!;
     expect(event).toMatchObject({ type: 'push', action: null, repo: push.repository.full_name, sha: push.commits[0].id, branch: 'master' });
-    expect(event!.id).toBe(`commit:${push.repository.full_name}:${push.commits[0].id}`);
+    // The id uses owner/name lowercased: GitHub names are case-insensitive, and backfill may know the repo in another case.
+    expect(event!.id).toBe(`commit:${push.repository.full_name.toLowerCase()}:${push.commits[0].id}`);
     expect(Array.isArray(event!.files)).toBe(true);
   });
 

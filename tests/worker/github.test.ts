@@ -10,6 +10,7 @@ import { contentItemFromClip, hasReached, normalizeWebhook, transition } from '.
 import worker from '../../worker/index.ts';
 import { parseEnv } from '../../worker/env.ts';
 import { createServices } from '../../worker/services.ts';
+import { enqueueRematches } from '../../worker/pipeline/rematch.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
 import { CLIPS, GITHUB_EVENTS, helixClips, transcriptSegments, WEEK } from '../../sample-data/index.ts';
 import { errorOf, signedFetch } from './support.ts';
@@ -157,6 +158,19 @@ describe('backfill and matching', () => {
     expect(enhanced.github_context_size_bytes).toBe(JSON.stringify(context).length);
     const row = await env.DB.prepare('SELECT github_confidence FROM content_items WHERE clip_id = ?').bind(clip.id).first<{ github_confidence: number }>();
     expect(row!.github_confidence).toBe(Math.max(...context.matches.map((m) => m.confidence)));
+  });
+
+  it('queues the rematch for an event whose owner/name GitHub writes in another case than GITHUB_REPOS', async () => {
+    const clip = CLIPS.find((c) => c.id === 'CursorPaginationFinallyFixed')!;
+    const item = await waitFor('the score stage', async () => {
+      const stored = (await storedItem(clip.id))!;
+      return stored.processing_status === 'ready_for_content' ? stored : undefined;
+    });
+    const sent: unknown[] = [];
+    const services = { ...createServices(parseEnv(env as never)), jobsQueue: { sendBatch: async (batch: Array<{ body: unknown }>) => void sent.push(...batch.map((m) => m.body)) } };
+    const late = { ...GITHUB_EVENTS.find((e) => e.repo === 'streamdev/clip-recap' && e.type === 'push')!, repo: 'StreamDev/Clip-Recap', occurred_at: new Date(Date.parse(clip.created_at) + 60_000).toISOString() };
+    expect(await enqueueRematches([late], services as never)).toBeGreaterThan(0);
+    expect(sent).toContainEqual({ type: 'clip.rematch', content_item_id: item.content_item_id });
   });
 
   it('re-matches a matched clip when a late webhook brings an event inside its window, and only once per change', async () => {

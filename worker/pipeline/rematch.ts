@@ -23,7 +23,8 @@ const MAX_ITEMS_PER_EVENT = 500;
 /** Enqueues `clip.rematch` for every matched item an event among `events` could belong to; how many. */
 export async function enqueueRematches(events: readonly GitHubEvent[], services: Services): Promise<number> {
   const options = services.config.matchOptions;
-  const relevant = events.filter((e) => !options.repos?.length || options.repos.includes(e.repo));
+  const repos = new Set((options.repos ?? []).map((r) => r.toLowerCase()));
+  const relevant = events.filter((e) => repos.size === 0 || repos.has(e.repo.toLowerCase()));
   if (relevant.length === 0) return 0;
   const statuses = [...MATCHED];
   const statements = relevant.map((event) => {
