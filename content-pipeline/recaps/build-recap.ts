@@ -72,7 +72,8 @@ function recapClip({ item, context, transcript }: RecapSource): RecapClip {
     views: item.clip_view_count,
     created_at: item.clip_created_at,
     broadcaster: plainLine(item.broadcaster_name, 100),
-    transcript_excerpt: plainLine(item.transcript_summary ?? transcript, 600),
+    // An empty summary (a transcriber that gave none) must not hide the transcript itself.
+    transcript_excerpt: plainLine(item.transcript_summary?.trim() || transcript, 600),
     ...(item.content_score !== undefined && { score: item.content_score }),
     github: (context?.matches ?? []).slice(0, 50).map(recapEvent),
   };

@@ -70,7 +70,15 @@ describe('recap generation', () => {
     expect(selectClips(monday, { contentType: 'daily_recap', includeNeedsReview: true })).toHaveLength(1);
   });
 
-  it('maps each recap to a fixed path and branch', () => {
+  it('quotes the transcript when the item has an empty summary', async () => {
+    const [first] = inRange(await sampleSources(), MONDAY);
+    const source = { ...first!, item: { ...first!.item, transcript_summary: '  ' } };
+    const recap = await buildRecap({ contentType: 'daily_recap', dateRange: MONDAY, sources: [source], generatorVersion: '0.1.0' });
+    expect(recap.frontmatter.clips[0]!.transcript_excerpt).toBe(source.transcript.replace(/\s+/g, ' ').trim().slice(0, 600));
+    expect(recap.frontmatter.clips[0]!.transcript_excerpt).not.toBe('');
+  });
+
+    it('maps each recap to a fixed path and branch', () => {
     expect(recapLocation('daily_recap', '2026-01-05T00:00:00Z')).toEqual({ path: 'site/content/recaps/2026/2026-01-05-daily-recap.md', branch: 'recap/daily/2026-01-05', slug: '2026-01-05-daily-recap' });
     expect(recapLocation('weekly_summary', '2026-01-05T00:00:00Z').path).toBe('site/content/recaps/2026/2026-W02-weekly-summary.md');
     expect(recapLocation('weekly_summary', '2024-12-30T00:00:00Z').path).toBe('site/content/recaps/2025/2025-W01-weekly-summary.md');
