@@ -77,6 +77,14 @@ const Issues = z
   })
   .loose();
 
+/**
+ * The pull request and issue actions that are a moment of work. Bookkeeping (labeled, assigned, review_requested,
+ * milestoned, pinned, locked, edited, …) carries the PR's title, so it would match as strongly as the real
+ * transitions and crowd the recap's cards; synchronize is the push, which arrives as its own event.
+ */
+const PULL_REQUEST_WORK = new Set(['opened', 'reopened', 'closed', 'ready_for_review']);
+const ISSUE_WORK = new Set(['opened', 'reopened', 'closed']);
+
 const IssueComment = z
   .object({
     action: z.string(),
@@ -150,6 +158,7 @@ function normalize(eventName: string, payload: unknown, receivedAt: string): Git
     }
     case 'pull_request': {
       const p = PullRequest.parse(payload);
+      if (!PULL_REQUEST_WORK.has(p.action)) return [];
       const pr = p.pull_request;
       const action = p.action === 'closed' && (pr.merged || pr.merged_at) ? 'merged' : p.action;
       const at =
@@ -175,6 +184,7 @@ function normalize(eventName: string, payload: unknown, receivedAt: string): Git
     }
     case 'issues': {
       const p = Issues.parse(payload);
+      if (!ISSUE_WORK.has(p.action)) return [];
       const issue = p.issue;
       const at = p.action === 'opened' ? issue.created_at : p.action === 'closed' ? issue.closed_at : issue.updated_at;
       const occurredAt = iso(at, receivedAt);

@@ -138,7 +138,17 @@ describe('AI prose faithfulness', () => {
 
 
 describe('webhook normalization: unusual but valid payloads', () => {
-  it('stores nothing for an edited or deleted release (it would land on the day of the original publication)', () => {
+  it('stores the transitions of a pull request or an issue, not its bookkeeping (labels, assignees, reviewers, pins)', () => {
+    const stored = (name: string) =>
+      examples
+        .find((g) => g.name === name)!
+        .examples.filter((p) => normalizeWebhook(name, structuredClone(p), CREATED)!.length > 0)
+        .map((p) => p.action as string);
+    expect(new Set(stored('pull_request'))).toEqual(new Set(['opened', 'closed', 'ready_for_review', 'reopened']));
+    expect(new Set(stored('issues'))).toEqual(new Set(['opened', 'reopened']));
+  });
+
+    it('stores nothing for an edited or deleted release (it would land on the day of the original publication)', () => {
     for (const action of ['edited', 'deleted']) expect(normalizeWebhook('release', example('release', action), '2024-03-01T12:00:00.000Z'), action).toEqual([]);
   });
 
