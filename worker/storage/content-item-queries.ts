@@ -2,7 +2,7 @@
 // generation API's offset pages with their totals, so every page costs about its own size in rows read, never a
 // scan of the table or of R2. The SQL is built by content-item-sorted-page.ts and content-item-count.ts.
 import { z } from 'zod';
-import { ContentCategory, ContentItem, IsoDateTime, ProcessingStatus } from '../../content-pipeline/index.ts';
+import { ContentCategory, ContentItem, IsoDateTime, ProcessingStatus, Ulid } from '../../content-pipeline/index.ts';
 import { countStatement } from './content-item-count.ts';
 import type { ItemFilter, SORT_COLUMNS } from './content-item-filter.ts';
 import { sortedPageQuery } from './content-item-sorted-page.ts';
@@ -40,6 +40,16 @@ export const ContentItemListQuery = z
 export type ContentItemListQuery = z.infer<typeof ContentItemListQuery>;
 
 const Cursor = z.tuple([z.enum(['created_at', 'view_count', 'duration', 'content_score']), z.enum(['asc', 'desc']), z.union([z.string(), z.number()]), z.string()]);
+/**
+ * The keyset value a cursor may carry for each sort: SQLite would compare text with numbers by type (any text
+ * above every number), so a value of the wrong kind would silently give the first page again, or none.
+ */
+const CursorValue = {
+  created_at: IsoDateTime,
+  view_count: z.number().finite(),
+  duration: z.number().finite(),
+  content_score: z.number().finite(),
+} as const;
 
 export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
@@ -53,7 +63,7 @@ function decodeCursor(cursor: string, query: ContentItemListQuery): [string | nu
   try {
     const parts = Cursor.parse(JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))));
     if (parts[0] !== query.sort_by || parts[1] !== query.sort_order) throw new Error('sort changed');
-    return [parts[2], parts[3]];
+    return [CursorValue[parts[0]].parse(parts[2]), Ulid.parse(parts[3])];
   } catch {
     throw new InvalidCursorError('cursor is not one this endpoint issued for this sort');
   }

@@ -345,12 +345,16 @@ export class JobStore {
     return result.meta.changes === 1;
   }
 
-  /** Counts by status, the age of the oldest queued job, and failures in the last 24 h. */
+  /**
+   * Counts by status, the age of the oldest queued job, and failures in the last 24 h, of live jobs: an expired job
+   * is gone for every caller (its status is 404, listings leave it out) even before housekeeping deletes it.
+   */
   async stats(nowMs: number): Promise<{ by_status: Record<string, number>; oldest_queued_age_seconds: number | null; failed_last_24h: number }> {
+    const now = iso(nowMs);
     const [counts, oldest, failed] = await this.db.batch([
-      this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
-      this.db.prepare("SELECT MIN(created_at) AS created_at FROM jobs WHERE status = 'queued'"),
-      this.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE status = 'failed' AND completed_at >= ?1").bind(iso(nowMs - 86_400_000)),
+      this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs WHERE expires_at > ?1 GROUP BY status').bind(now),
+      this.db.prepare("SELECT MIN(created_at) AS created_at FROM jobs WHERE status = 'queued' AND expires_at > ?1").bind(now),
+      this.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE status = 'failed' AND completed_at >= ?1 AND expires_at > ?2").bind(iso(nowMs - 86_400_000), now),
     ]);
     const byStatus: Record<string, number> = { queued: 0, processing: 0, completed: 0, failed: 0 };
     for (const row of counts!.results as Array<{ status: string; n: number }>) byStatus[row.status] = row.n;
