@@ -6,7 +6,8 @@ export const SORT_COLUMNS = {
   created_at: 'clip_created_at',
   view_count: 'clip_view_count',
   duration: 'clip_duration',
-  // Migration 0008's generated column, IFNULL(content_score, -1): unscored items sort last.
+  // Migration 0008's generated column, IFNULL(content_score, -1): unscored items sort as -1, last in the default descending
+  // order (first when ascending).
   content_score: 'score_sort',
 } as const;
 
