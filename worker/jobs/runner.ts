@@ -1,9 +1,10 @@
 // Runs `job.run` messages: claims the job (so a duplicate delivery or a second worker leaves it alone), runs the
 // handler of its kind with a progress callback, and completes it. While the handler runs, a heartbeat renews the
 // lease, so only a worker that died loses its job; a worker that did lose it (its progress or completion finds the
-// job claimed by another) stops before its next step rather than repeat the other's work. A failing attempt hands the job back to the
-// queue for a retry; the dead-letter consumer marks it failed when retries run out. A read-only job whose message
-// carries its request skips the claim: it computes, then records the answer only if the job is still open.
+// job claimed by another) stops before its next step rather than repeat the other's work. A failing attempt hands
+// the job back to the queue for a retry; the dead-letter consumer marks it failed when retries run out. A read-only
+// job whose message carries its request skips the claim: it computes, then records the answer only if the job is
+// still open.
 import type { JobKind, JobProgress, JobRunMessage, JobState } from '../../content-pipeline/index.ts';
 import type { z } from 'zod';
 import { describeError, log } from '../log.ts';
