@@ -99,8 +99,11 @@ export function rateLimitWaitMs(headers: Headers, nowMs: number): number {
   const retryAfter = headers.get('Retry-After')?.trim();
   if (retryAfter) {
     if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
-    const at = Date.parse(retryAfter);
-    if (Number.isFinite(at)) return Math.max(0, at - nowMs);
+    // Only an HTTP date (IMF-fixdate): Date.parse reads far too much ("5, 5", two headers joined, as 2001-05-05).
+    if (/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(retryAfter)) {
+      const at = Date.parse(retryAfter);
+      if (Number.isFinite(at)) return Math.max(0, at - nowMs);
+    }
   }
   const reset = Number(headers.get('Ratelimit-Reset'));
   if (Number.isFinite(reset) && reset > 0) return reset < EPOCH_SECONDS_FROM ? reset * 1000 : Math.max(0, reset * 1000 - nowMs) + 100;

@@ -64,8 +64,9 @@ export class GitHubPublisher implements Publisher {
 
     const open = existing ? await this.openPull(request.branch) : undefined;
     // A branch whose pull request was merged or closed is stale: GitHub keeps it after a merge, and after a squash
-    // merge its history is not the base's, so a commit on top of it would conflict. New content starts from the
-    // base, and the branch is moved there.
+    // merge its history is not the base's, so a commit on top of it alone would conflict. New content starts from
+    // the base's tree, in a commit whose parents are the base and the old branch head: the new PR's diff is against
+    // the base, and the branch still moves only forward (no force), so a concurrent publish cannot be overwritten.
     const stale = existing !== null && existing !== base && !open && (await this.everProposed(request.branch));
     let parent = head;
     let parentTree = headTree;
@@ -86,8 +87,9 @@ export class GitHubPublisher implements Publisher {
     // A truncated listing can hide an identical file; an identical tree still means there is nothing to commit.
     if (tree === parentTree) return unchanged(request, parent, files, open);
     const author = this.options.author;
-    const commit = (await git.createCommit({ ...at, message: request.title, tree, parents: [parent], ...(author ? { author } : {}) })).data.sha;
-    if (existing) await git.updateRef({ ...at, ref: `heads/${request.branch}`, sha: commit, force: stale });
+    const parents = stale && existing ? [base, existing] : [parent];
+    const commit = (await git.createCommit({ ...at, message: request.title, tree, parents, ...(author ? { author } : {}) })).data.sha;
+    if (existing) await git.updateRef({ ...at, ref: `heads/${request.branch}`, sha: commit, force: false });
     else await git.createRef({ ...at, ref: `refs/heads/${request.branch}`, sha: commit });
 
     if (open) {

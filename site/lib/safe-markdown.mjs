@@ -31,7 +31,12 @@ export function isSafeUrl(url) {
 function isAddressInText(node) {
   if (node.children?.length !== 1 || node.children[0].type !== 'text') return false;
   const label = node.children[0].value;
-  return node.url === label || node.url === `http://${label}` || node.url === `mailto:${label}` || decodeURI(node.url) === label;
+  if (node.url === label || node.url === `http://${label}` || node.url === `mailto:${label}`) return true;
+  try {
+    return decodeURI(node.url) === label;
+  } catch {
+    return false; // not a well-formed escape (a lone %): not the address as typed either
+  }
 }
 
 const isUnsafeLink = (node) => node.type === 'link' && (!isSafeUrl(node.url) || isAddressInText(node));

@@ -239,6 +239,9 @@ describe('safe-markdown (Sätteri plugin)', () => {
     const byHand = await render('www.x.test https://y.test <https://z.test> [write](mailto:a@b.test) [ok](https://a.test)');
     expect(urls(byHand)).toEqual(['https://a.test']);
     expect(text(byHand)).toContain('www.x.test https://y.test https://z.test write ok');
+    // A generator link whose URL holds a lone % (valid for the schema, not for decodeURI) renders as a link.
+    const percent = await render('[New ref in o/r](https://github.com/o/r/tree/100%)');
+    expect(urls(percent)).toEqual(['https://github.com/o/r/tree/100%25']);
   });
 
   it('keeps quoted titles as written: no smart punctuation', async () => {

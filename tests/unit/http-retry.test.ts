@@ -31,6 +31,8 @@ describe('rateLimitWaitMs', () => {
     expect(rateLimitWaitMs(headers({ 'Retry-After': '2', 'Ratelimit-Reset': String(NOW / 1000 + 60) }), NOW)).toBe(2_000);
     expect(rateLimitWaitMs(headers({ 'Retry-After': '0.5' }), NOW)).toBe(500);
     expect(rateLimitWaitMs(headers({ 'Retry-After': new Date(NOW + 3_000).toUTCString() }), NOW)).toBe(3_000);
+    // Two headers joined ("5, 5") are neither: not read as a date in 2001 (a wait of 0), but as no answer (a second).
+    expect(rateLimitWaitMs(new Headers([['Retry-After', '5'], ['Retry-After', '5']]), NOW)).toBe(1_000);
   });
 
   it('reads Ratelimit-Reset as an epoch second (Helix) or as seconds to wait (IETF RateLimit headers)', () => {

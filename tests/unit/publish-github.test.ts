@@ -134,8 +134,9 @@ describe('GitHubPublisher', () => {
     expect(await p.publish(request('# Monday\n'))).toEqual({ outcome: 'unchanged', branch: BRANCH, commit_sha: first.commit_sha, files: [PATH] });
     const again = await p.publish(request('# Monday, corrected\n'));
     expect(again).toMatchObject({ outcome: 'created', pr_number: 2 });
-    // The merged branch is stale: the new commit starts from the base (the merge), and the branch is moved there.
-    expect(git.commit(again.commit_sha!).parents).toEqual([merged.data.sha]);
+    // The merged branch is stale: the new commit starts from the base (the merge) and keeps the old head as its
+    // second parent, so the branch moves forward and the PR's diff is against the base.
+    expect(git.commit(again.commit_sha!).parents).toEqual([merged.data.sha, first.commit_sha]);
     expect(git.refs.get(`heads/${BRANCH}`)).toBe(again.commit_sha);
     expect(pulls().map((pr) => [pr.number, pr.merged_at !== null, pr.closed_at !== null])).toEqual([[1, true, true], [2, false, false]]);
   });
@@ -153,14 +154,34 @@ describe('GitHubPublisher', () => {
     expect((await p.publish(request('# Monday\n'))).outcome).toBe('unchanged');
     const again = await p.publish(request('# Monday, corrected\n'));
     expect(again).toMatchObject({ outcome: 'created', pr_number: 2 });
-    expect(git.commit(again.commit_sha!).parents).toEqual([squash]);
+    expect(git.commit(again.commit_sha!).parents).toEqual([squash, first.commit_sha]);
     const [owner, name] = repo.split('/') as [string, string];
     const merge = await octokit.rest.pulls.merge({ owner, repo: name, pull_number: again.pr_number! }).then((r) => r.status, (e: { status: number }) => e.status);
     expect(merge).toBe(200);
     expect(github.files(repo, 'main')[PATH]).toBe('# Monday, corrected\n');
   });
 
-  it('opens the PR when GitHub refuses a label or a reviewer, and says so in the result', async () => {
+  it('never moves a stale branch backwards: a correction racing another one fails for its retry, and the other\'s commit stays', async () => {
+    const { repo, git } = seed();
+    const setup = await tokenClient();
+    const first = await new GitHubPublisher(setup, { repo, baseBranch: 'main' }).publish(request('# Monday\n'));
+    const [owner, name] = repo.split('/') as [string, string];
+    await setup.rest.pulls.merge({ owner, repo: name, pull_number: first.pr_number!, sha: first.commit_sha });
+    // Run A: between its commit and its ref update, run B (a second publish of the same recap) publishes.
+    const a = await tokenClient();
+    let b: Awaited<ReturnType<GitHubPublisher['publish']>> | undefined;
+    a.hook.before('request', async (options) => {
+      if (!b && options.method === 'PATCH' && /git\/refs/.test(String(options.url))) {
+        b = await new GitHubPublisher(await tokenClient(), { repo, baseBranch: 'main' }).publish(request('# Monday, B\n'));
+      }
+    });
+    const resultA = await new GitHubPublisher(a, { repo, baseBranch: 'main' }).publish(request('# Monday, A\n')).catch((e: unknown) => e);
+    expect(b).toMatchObject({ outcome: 'created', pr_number: 2 });
+    expect(resultA).toBeInstanceOf(RequestError);
+    expect(git.refs.get(`heads/${BRANCH}`)).toBe(b!.commit_sha);
+  });
+
+    it('opens the PR when GitHub refuses a label or a reviewer, and says so in the result', async () => {
     const { repo, pulls } = seed();
     const octokit = await tokenClient();
     octokit.hook.wrap('request', async (send, options) => {

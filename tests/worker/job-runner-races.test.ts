@@ -14,6 +14,7 @@ import { jobHandlers, JOB_LEASE_MS, readOnlyJobHandlers, runJobMessage } from '.
 import { consumeBatch, DEAD_LETTER_QUEUE } from '../../worker/queue/consumer.ts';
 import { createServices, type Services } from '../../worker/services.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
+import { JobStore } from '../../worker/storage/jobs.ts';
 import { sampleSources } from '../support/recap-sources.ts';
 
 const discordBase = () => (env as unknown as { DISCORD_WEBHOOK_URL: string }).DISCORD_WEBHOOK_URL.replace(/\/api\/webhooks\/.*$/, '');
@@ -293,5 +294,64 @@ describe('the daily AI budget', () => {
     expect(paidCalls).toBe(2);
     // Two paid transcriptions, both counted.
     expect(used).toBe(2 * Math.max(1, Math.ceil(item.clip_duration)));
+  });
+});
+
+describe('the lease heartbeat and per-attempt results', () => {
+  it('does not take a job back when its tick lands while the failed attempt is being released', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const base = createServices(parseEnv(env as never), () => Date.now());
+    const jobs = base.jobs;
+    const realRelease = jobs.release.bind(jobs);
+    let renewed: boolean | undefined;
+    const realRenew = jobs.renewLease.bind(jobs);
+    jobs.renewLease = async (...a) => (renewed = await realRenew(...a));
+    jobs.release = async (...a) => {
+      await realRelease(...a);
+      vi.advanceTimersByTime(30_000); // the 30 s heartbeat comes due while the runner is still in its catch block
+      await new Promise((r) => setTimeout(r, 50));
+    };
+    const services: Services = { ...base, jobs };
+    const previous = jobHandlers.github_backfill;
+    jobHandlers.github_backfill = async () => { throw new Error('GitHub 502'); };
+    try {
+      const job = await jobs.create('github_backfill', {}, Date.now(), services.jobTtlMs);
+      await expect(runJobMessage({ type: 'job.run', job_id: job.job_id }, services)).rejects.toThrow('GitHub 502');
+      const row = await jobRow(job.job_id);
+      // After a failed attempt: queued, no lease (release()), so the queue's retry claims it at once.
+      expect(renewed).not.toBe(true); // the heartbeat stopped with the handler
+      expect({ status: row!.status, lease: row!.lease_expires_at }).toEqual({ status: 'queued', lease: null });
+    } finally {
+      jobHandlers.github_backfill = previous;
+    }
+  });
+
+
+  it('deletes an attempt\'s R2 results when its D1 write fails, so none is left behind', async () => {
+    const big = { blob: 'x'.repeat(70 * 1024) };
+    let failNext = true;
+    const db = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === 'prepare') return (sql: string) => {
+          const stmt = target.prepare(sql);
+          if (!sql.includes("status = 'completed', results = ?3")) return stmt;
+          return new Proxy(stmt, { get(s, p) {
+            if (p === 'bind') return (...args: unknown[]) => { const b = s.bind(...args); return new Proxy(b, { get(bs, q) { if (q === 'run' && failNext) return async () => { failNext = false; throw new Error('D1_ERROR: network connection lost'); }; const v = (bs as any)[q]; return typeof v === 'function' ? v.bind(bs) : v; } }); };
+            const v = (s as any)[p]; return typeof v === 'function' ? v.bind(s) : v;
+          } });
+        };
+        const v = (target as any)[prop]; return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const store = new JobStore(db as D1Database, env.BUCKET);
+    const now = Date.now();
+    const job = await store.create('github_backfill', {}, now, 1000);
+    await store.claim(job.job_id, 'w1', now, 60_000);
+    await expect(store.complete(job.job_id, 'w1', big, now)).rejects.toThrow('D1_ERROR');
+    await store.complete(job.job_id, 'w1', big, now); // the retry succeeds
+    await store.deleteExpired(new Date(now + 10_000).toISOString());
+    const left = await env.BUCKET.list({ prefix: `job-results/${job.job_id}` });
+    expect(left.objects.map((o) => o.key)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { contentItemFromClip, transition } from '../../content-pipeline/index.ts';
+import { contentItemFromClip, eventIds, transition } from '../../content-pipeline/index.ts';
 import worker from '../../worker/index.ts';
 import { parseEnv } from '../../worker/env.ts';
 import { runHousekeeping } from '../../worker/cron/housekeeping.ts';
@@ -194,6 +194,24 @@ describe('a rematch whose queue send failed', () => {
     expect(sent).toEqual([{ type: 'clip.rematch', content_item_id: item.content_item_id }]);
     expect((await housekeeping(30)).requeued_rematches).toBe(0);
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe('event ids stored before they were lower-cased (migration 0010)', () => {
+  it('are rewritten in the row and its JSON, one row kept where both spellings were stored', async () => {
+    const sha = 'b'.repeat(40);
+    const event = (id: string, repo: string) => ({ ...GITHUB_EVENTS.find((e) => e.type === 'push')!, id, repo, sha, occurred_at: '2031-01-05T12:00:00.000Z' });
+    const store = new GitHubEventStore(env.DB);
+    // Written by the release before: the repo part as GitHub spelled it; and one event in both spellings.
+    await store.upsert([event(`commit:StreamDev/Old-Repo:${sha}`, 'StreamDev/Old-Repo')], 'webhook', '2031-01-05T12:00:01.000Z');
+    await store.upsert([event(`commit:StreamDev/Twice:${sha}`, 'StreamDev/Twice')], 'webhook', '2031-01-05T12:00:01.000Z');
+    await store.upsert([event(eventIds.commit('StreamDev/Twice', sha), 'StreamDev/Twice')], 'backfill', '2031-01-05T12:00:02.000Z');
+    const migration = (env as unknown as { TEST_MIGRATIONS: Array<{ name: string; queries: string[] }> }).TEST_MIGRATIONS.find((m) => m.name.startsWith('0010'))!;
+    await env.DB.batch(migration.queries.map((q) => env.DB.prepare(q)));
+    const rows = await env.DB.prepare("SELECT event_id, event_json FROM github_events WHERE occurred_at LIKE '2031-01-05%' ORDER BY event_id").all<{ event_id: string; event_json: string }>();
+    expect(rows.results.map((r) => r.event_id)).toEqual([`commit:streamdev/old-repo:${sha}`, `commit:streamdev/twice:${sha}`]);
+    for (const r of rows.results) expect(JSON.parse(r.event_json).id).toBe(r.event_id);
+    expect((await store.counts('2031-01-05T00:00:00.000Z', '2031-01-06T00:00:00.000Z')).commits).toBe(2);
   });
 });
 

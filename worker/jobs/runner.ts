@@ -108,10 +108,13 @@ export async function runJobMessage(message: z.infer<typeof JobRunMessage>, serv
   }, HEARTBEAT_MS);
   try {
     const results = await handler(context);
+    // The handler is done: no renewal may land after (or during) the completion or a release below.
+    clearInterval(heartbeat);
     if (!(await services.jobs.complete(job.job_id, workerId, results, services.clock()))) {
       log('warn', 'job_completion_dropped', { job_id: job.job_id, kind: job.kind, reason: 'another worker took the job over' });
     }
   } catch (error) {
+    clearInterval(heartbeat);
     if (error instanceof LeaseLostError) {
       log('warn', 'job_lease_lost', { job_id: job.job_id, kind: job.kind });
       return;

@@ -189,12 +189,15 @@ export class JobStore {
     return result.meta.changes === 1;
   }
 
-  /** Extends the lease of a job this worker holds (the runner's heartbeat); false when it no longer holds it. */
+  /**
+   * Extends the lease of a job this worker holds (the runner's heartbeat); false when it no longer holds it. Only a
+   * job still `processing`: a tick racing the run's own release must not take a handed-back job again.
+   */
   async renewLease(jobId: string, workerId: string, nowMs: number, leaseMs: number): Promise<boolean> {
     const result = await this.db
       .prepare(
-        `UPDATE jobs SET status = 'processing', lease_expires_at = ?3
-         WHERE job_id = ?1 AND worker_id = ?2 AND status IN ('processing', 'queued')`,
+        `UPDATE jobs SET lease_expires_at = ?3
+         WHERE job_id = ?1 AND worker_id = ?2 AND status = 'processing'`,
       )
       .bind(jobId, workerId, iso(nowMs + leaseMs))
       .run();
@@ -204,17 +207,28 @@ export class JobStore {
   /** Completes a job this worker holds, or held and nobody has claimed since; false when another worker has it. */
   async complete(jobId: string, workerId: string, results: unknown, nowMs: number): Promise<boolean> {
     const stored = await this.storableResults(jobId, results);
-    const result = await this.db
-      .prepare(
-        `UPDATE jobs SET status = 'completed', results = ?3, completed_at = ?4, updated_at = ?4, lease_expires_at = NULL,
-           error_message = NULL
-         WHERE job_id = ?1 AND worker_id = ?2 AND status IN ('processing', 'queued')`,
-      )
-      .bind(jobId, workerId, stored, iso(nowMs))
-      .run();
-    if (result.meta.changes === 1) return true;
-    await this.discardResults(stored);
-    return false;
+    return this.discardUnless(stored, async () => {
+      const result = await this.db
+        .prepare(
+          `UPDATE jobs SET status = 'completed', results = ?3, completed_at = ?4, updated_at = ?4, lease_expires_at = NULL,
+             error_message = NULL
+           WHERE job_id = ?1 AND worker_id = ?2 AND status IN ('processing', 'queued')`,
+        )
+        .bind(jobId, workerId, stored, iso(nowMs))
+        .run();
+      return result.meta.changes === 1;
+    });
+  }
+
+  /** Runs the write that makes `stored` the job's results; its R2 object is deleted unless the write took it. */
+  private async discardUnless(stored: string, write: () => Promise<boolean>): Promise<boolean> {
+    let took = false;
+    try {
+      took = await write();
+      return took;
+    } finally {
+      if (!took) await this.discardResults(stored);
+    }
   }
 
   /**
@@ -231,10 +245,7 @@ export class JobStore {
          WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND lease_expires_at < ?3)) AND expires_at > ?3`,
       )
       .bind(jobId, stored, iso(nowMs));
-    const [result] = await this.db.batch([statement]);
-    if (result!.meta.changes === 1) return true;
-    await this.discardResults(stored);
-    return false;
+    return this.discardUnless(stored, async () => (await this.db.batch([statement]))[0]!.meta.changes === 1);
   }
 
   /**
