@@ -130,24 +130,15 @@ function safeNotify(notifier: Notifier): (message: string) => Promise<void> {
   };
 }
 
-// One octokit per isolate and credentials: a GitHub App's client keeps its installation token (an hour long) and
-// renews it itself, where a client per job would sign a new JWT and ask for a new token every time.
-const githubClients = new Map<string, Promise<Octokit>>();
+// A GitHub App's installation tokens (an hour long) per isolate, so each job's client does not sign a JWT and ask
+// for a new one. Only the token strings are kept: a client (its throttling timers, its in-flight requests) must not
+// be shared between requests in workerd.
+const githubTokens = new Map<string, { token: string; expiresAtMs: number }>();
 
 function githubClientFactory(env: AppEnv): (() => Promise<Octokit>) | null {
   const auth = githubAuth(env);
   if (!auth) return null;
-  const key = JSON.stringify([env.GITHUB_API_URL, auth]);
-  return () => {
-    let client = githubClients.get(key);
-    if (!client) {
-      client = createGitHubClient(auth, { baseUrl: env.GITHUB_API_URL, log: (event, fields) => log('warn', event, fields) });
-      githubClients.set(key, client);
-      // A failed start (a refused key, GitHub down) is not kept: the next job tries again.
-      client.catch(() => githubClients.delete(key));
-    }
-    return client;
-  };
+  return () => createGitHubClient(auth, { baseUrl: env.GITHUB_API_URL, log: (event, fields) => log('warn', event, fields), tokenCache: githubTokens });
 }
 
 /** A pull request on BLOG_REPO when it and GitHub auth are configured; otherwise every publish is a dry run. */

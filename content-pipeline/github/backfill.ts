@@ -18,7 +18,17 @@ export interface GitHubClientOptions {
    * alike: only for tests against a local fake that scripts no rate limits.
    */
   throttle?: boolean;
+  /**
+   * Installation tokens of a GitHub App, kept between clients (a token lasts an hour): without it every client
+   * signs a JWT and asks GitHub for a new token. Only the token strings are shared, never a client.
+   */
+  tokenCache?: Map<string, { token: string; expiresAtMs: number }>;
+  /** The clock the cached tokens' expiry is checked against. */
+  now?: () => number;
 }
+
+/** A cached installation token is renewed this long before it expires. */
+const TOKEN_MARGIN_MS = 5 * 60_000;
 
 export async function createGitHubClient(auth: GitHubAuth, options: GitHubClientOptions): Promise<Octokit> {
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
@@ -38,8 +48,14 @@ export async function createGitHubClient(auth: GitHubAuth, options: GitHubClient
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
   if (auth.kind === 'token') return new ClientOctokit({ auth: auth.token });
+  const now = options.now ?? Date.now;
+  const key = `${options.baseUrl}|${auth.appId}|${auth.installationId}`;
+  const cached = options.tokenCache?.get(key);
+  if (cached && cached.expiresAtMs - TOKEN_MARGIN_MS > now()) return new ClientOctokit({ auth: cached.token });
   const app = new App({ appId: auth.appId, privateKey: auth.privateKey, Octokit: ClientOctokit });
-  return (await app.getInstallationOctokit(Number(auth.installationId))) as unknown as Octokit;
+  const { data } = await app.octokit.request('POST /app/installations/{installation_id}/access_tokens', { installation_id: Number(auth.installationId) });
+  options.tokenCache?.set(key, { token: data.token, expiresAtMs: Date.parse(data.expires_at) });
+  return new ClientOctokit({ auth: data.token });
 }
 
 const within = (iso: string | null | undefined, from: number, to: number) => {

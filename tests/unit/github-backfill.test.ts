@@ -52,7 +52,20 @@ describe('backfillRepository', () => {
     expect(github.log.find((e) => e.path === '/app/installations/987/access_tokens')?.status).toBe(201);
   });
 
-  it('refuses a wrong token clearly', async () => {
+  it('keeps an App installation token between clients until it nears its expiry', async () => {
+    const tokenCache = new Map<string, { token: string; expiresAtMs: number }>();
+    let now = Date.now();
+    const auth = { kind: 'app' as const, appId: APP.id, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), installationId: APP.installationId };
+    const client = () => createGitHubClient(auth, { baseUrl: github.baseUrl, maxRateLimitWaitSeconds: 5, tokenCache, now: () => now });
+    const tokenRequests = () => github.log.filter((e) => e.path.endsWith('/access_tokens')).length;
+    for (let job = 0; job < 2; job++) await backfillRepository(await client(), 'streamdev/payments-api', '2026-01-06T00:00:00Z', '2026-01-07T00:00:00Z');
+    expect(tokenRequests()).toBe(1);
+    now += 56 * 60_000; // within five minutes of the hour the fake's tokens last
+    await backfillRepository(await client(), 'streamdev/payments-api', '2026-01-06T00:00:00Z', '2026-01-07T00:00:00Z');
+    expect(tokenRequests()).toBe(2);
+  });
+
+    it('refuses a wrong token clearly', async () => {
     const octokit = await createGitHubClient({ kind: 'token', token: 'wrong' }, { baseUrl: github.baseUrl });
     await expect(backfillRepository(octokit, 'streamdev/clip-recap', WEEK.start, WEEK.end)).rejects.toThrow(/Bad credentials/);
   });

@@ -101,16 +101,6 @@ describe('POST /webhooks/github', () => {
   });
 });
 
-describe('the GitHub client', () => {
-  it('is made once per isolate and credentials, so an App installation token is reused across jobs', async () => {
-    const first = await createServices(parseEnv(env as never)).github!();
-    const second = await createServices(parseEnv(env as never)).github!();
-    expect(second).toBe(first);
-    const other = await createServices(parseEnv({ ...env, GITHUB_TOKEN: 'github_pat_other' } as never)).github!();
-    expect(other).not.toBe(first);
-  });
-});
-
 describe('backfill and matching', () => {
   it('backfills the week through the API, and the webhook path adds no duplicate', async () => {
     const response = await signedFetch('POST', '/api/github/backfill', { body: JSON.stringify({ date_range: WEEK }) });
