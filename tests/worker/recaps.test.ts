@@ -7,6 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { contentItemIdFor, RecapFrontmatter } from '../../content-pipeline/index.ts';
 import worker from '../../worker/index.ts';
 import { CRON } from '../../worker/cron/scheduled.ts';
+import { parseEnv } from '../../worker/env.ts';
+import { runRecapPublish } from '../../worker/jobs/recap-publish.ts';
+import { createServices } from '../../worker/services.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
 import { sampleSources } from '../support/recap-sources.ts';
 import { errorOf, signedFetch } from './support.ts';
@@ -98,6 +101,29 @@ describe('topic focus', () => {
     const response = await publish({ content_type: 'topic_focus', topic: 'cursor-pagination', date_range: { start: '2026-01-01T00:00:00Z', end: '2026-02-01T00:00:00Z' }, dry_run: true });
     const job = await finishedJob((await response.json<{ job_id: string }>()).job_id);
     expect((job.results as { clips: string[] }).clips).toEqual(['CursorPaginationFinallyFixed']);
+  });
+});
+
+describe('reading sources', () => {
+  it('reads from R2 only the clips a daily recap can take, however many the day has', async () => {
+    // The 120 approved clips of 20 January stored by the topic test above.
+    const reads: string[] = [];
+    const base = createServices(parseEnv(env as never));
+    const bucket = new Proxy(env.BUCKET, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target);
+        if (property === 'get') return (key: string, ...rest: unknown[]) => (reads.push(key), (value as (...a: unknown[]) => unknown).call(target, key, ...rest));
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const results = (await runRecapPublish({
+      job: {} as never,
+      request: { content_type: 'daily_recap', date_range: { start: '2026-01-20T00:00:00Z', end: '2026-01-21T00:00:00Z' }, dry_run: true },
+      services: { ...base, bucket } as never,
+      progress: async () => {},
+    })) as { clips: string[] };
+    expect(results.clips).toHaveLength(12);
+    expect(reads.filter((k) => k.startsWith('github-context/') || k.startsWith('transcripts/')).length).toBeLessThanOrEqual(24);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   recapLocation,
   RecapContentType,
   isPublishable,
+  MAX_CLIPS,
   selectClips,
   topicSlug,
   templateProse,
@@ -39,6 +40,11 @@ export const RecapPublishRequest = z
 export type RecapPublishRequest = z.infer<typeof RecapPublishRequest>;
 
 const SOURCE_PAGE = 100;
+/**
+ * A topic's clips are found by reading each candidate's transcript and GitHub context (two R2 reads): at most this
+ * many best-scored candidates, to stay well inside a Worker's subrequests per invocation.
+ */
+const MAX_TOPIC_CANDIDATES = 400;
 
 /**
  * Everything a recap can be made of in the range: every publishable item (all pages of the index, not only the
@@ -52,8 +58,12 @@ async function recapSources(request: RecapPublishRequest, services: Services): P
     items.push(...found.items.filter((item) => isPublishable(item, services.config)));
     if (page * SOURCE_PAGE >= found.total || found.items.length === 0) break;
   }
+  // Best first, ties by id, as selectClips ranks them: a daily or weekly recap takes no more than MAX_CLIPS of them,
+  // so only those are read from R2.
+  items.sort((a, b) => (b.content_score ?? 0) - (a.content_score ?? 0) || (a.content_item_id < b.content_item_id ? -1 : 1));
+  const candidates = items.slice(0, request.content_type === 'topic_focus' ? MAX_TOPIC_CANDIDATES : MAX_CLIPS[request.content_type]);
   return Promise.all(
-    items.map(async (item) => {
+    candidates.map(async (item) => {
       const [context, transcript] = await Promise.all([services.bucket.get(githubContextKey(item.clip_id)), services.bucket.get(`transcripts/${item.clip_id}.json`)]);
       const parsed = transcript ? Transcript.safeParse(await transcript.json()) : null;
       return { item, context: context ? ((await context.json()) as GitHubContext) : null, transcript: parsed?.success ? parsed.data.text : (item.transcript_summary ?? '') };
