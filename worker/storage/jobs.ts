@@ -5,7 +5,7 @@ import { JobState, type JobKind, type JobProgress } from '../../content-pipeline
 
 /** Rows deleted per statement, well inside D1's per-query limits. */
 const DELETE_BATCH = 500;
-/** Results larger than this go to R2 (job-results/{job_id}.json); the row keeps a pointer. */
+/** Results larger than this go to R2 (job-results/{job_id}/{attempt}.json); the row keeps a pointer. */
 const INLINE_RESULTS_MAX = 64 * 1024;
 /**
  * Where one attempt's large results go: a key of its own, so a late or repeated attempt never overwrites the
