@@ -181,8 +181,11 @@ export class HelixClient {
 
   private async fetchWindow(broadcasterId: string, from: number, to: number): Promise<unknown[]> {
     const results: unknown[] = [];
+    // A cursor given back twice would page the same results for ever (and fill the cap with duplicates).
+    const cursors = new Set<string>();
     let cursor: string | undefined;
     do {
+      if (cursor) cursors.add(cursor);
       const query = new URLSearchParams({
         broadcaster_id: broadcasterId,
         started_at: new Date(from).toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -193,7 +196,7 @@ export class HelixClient {
       const page = ClipsPage.parse(await this.get('clips', query));
       results.push(...page.data);
       cursor = page.data.length > 0 ? page.pagination?.cursor || undefined : undefined;
-    } while (cursor && results.length < this.config.resultCap + PAGE_SIZE);
+    } while (cursor && !cursors.has(cursor) && results.length < this.config.resultCap + PAGE_SIZE);
     return results;
   }
 }

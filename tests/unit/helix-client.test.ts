@@ -1,5 +1,7 @@
 // The Helix client over real HTTP against the local fake Twitch: tokens, 401 refresh, pagination, windows and the
 // result cap, 429 with Ratelimit-Reset, bounded 5xx retries, malformed clips kept apart.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HelixClient, HttpError, memoryTokenCache, splitWindows, type HttpDeps } from '../../content-pipeline/index.ts';
 import { FakeHelix } from '../../scripts/sandbox/fake-helix.ts';
@@ -159,5 +161,29 @@ describe('splitWindows', () => {
       [180_000, 300_000],
       [300_000, 420_000],
     ]);
+  });
+});
+
+describe('a Helix that gives the same cursor back', () => {
+  it('stops paging a window at a cursor it has seen, instead of fetching the same page for ever', async () => {
+    const five = Array.from({ length: 5 }, (_, i) => helixClip(`loop${i}`, { created_at: '2026-01-05T00:10:00Z' }));
+    let pages = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      if (req.url?.startsWith('/oauth2/token')) return res.end(JSON.stringify({ access_token: 't', expires_in: 3600 }));
+      pages++;
+      res.end(JSON.stringify({ data: five, pagination: { cursor: 'SAME' } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const looping = new HelixClient({ apiBase: base, authBase: base, clientId: 'x', clientSecret: 'y', windowMs: 3_600_000 }, memoryTokenCache(), deps);
+      const listing = await looping.listClips('1', START, START + 3_600_000);
+      expect(listing.clips.map((c) => c.id)).toEqual(five.map((c) => c.id));
+      expect(pages).toBe(2);
+    } finally {
+      server.close();
+    }
   });
 });

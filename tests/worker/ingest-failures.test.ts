@@ -2,10 +2,13 @@
 // dead-letter queue and its re-drive, budget exhaustion and resumption, and refused re-drives.
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from 'cloudflare:test';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contentItemFromClip, hasReached, transition, type ContentItem, type ProcessingStatus } from '../../content-pipeline/index.ts';
 import worker from '../../worker/index.ts';
 import { CRON } from '../../worker/cron/scheduled.ts';
+import { parseEnv } from '../../worker/env.ts';
+import { runClipIngest } from '../../worker/jobs/clip-ingest.ts';
+import { createServices } from '../../worker/services.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
 import { BROADCASTER } from '../fixtures/ingest-clips.ts';
 import { helixClip } from '../support/clips.ts';
@@ -122,5 +125,45 @@ describe('budgets', () => {
     });
     expect(resumed.status_reason).toBeUndefined();
     expect((await egress()) - spentBefore).toBe(new TextEncoder().encode('fake mp4 bytes of clip 4').byteLength);
+  });
+});
+
+afterEach(() => vi.restoreAllMocks());
+const MARCH_FIRST = { start: '2026-03-01T00:00:00Z', end: '2026-03-02T00:00:00Z' };
+async function ingestListing(listing: unknown, sent: unknown[]) {
+  const services = createServices(parseEnv(env as never));
+  const helix = { usersByLogin: async () => new Map(), listClips: async () => listing };
+  const jobsQueue = { sendBatch: async (batch: Array<{ body: unknown }>) => void sent.push(...batch.map((m) => m.body)) };
+  return runClipIngest({ job: {} as never, request: { broadcaster_id: BROADCASTER.id, date_range: MARCH_FIRST }, services: { ...services, helix, jobsQueue } as never, progress: async () => {} });
+}
+
+describe('malformed listings', () => {
+  it('leave an item Helix listed well before alone, and the next good listing keeps its work', async () => {
+    const clip = helixClip('done-1', { broadcaster_id: BROADCASTER.id, created_at: '2026-03-01T10:00:00Z' });
+    const now = new Date().toISOString();
+    let item = await contentItemFromClip(clip, now);
+    for (const s of ['queued', 'audio_ready', 'transcribed', 'enhanced'] as const) item = transition(item, s, now);
+    item = transition(item, 'ready_for_content', now, { content_score: 77 });
+    expect(await new ContentItemStore(env.DB, env.BUCKET).insert(item)).toBe(true);
+
+    await ingestListing({ clips: [], invalid: [{ clipId: 'done-1', raw: { ...clip, view_count: null }, message: 'view_count: bad' }], requests: 1, windows: 1 }, []);
+    const afterBad = (await storedItem('done-1'))!;
+    await ingestListing({ clips: [clip], invalid: [], requests: 1, windows: 1 }, []);
+    const afterGood = (await storedItem('done-1'))!;
+    expect({ bad: afterBad.processing_status, good: afterGood.processing_status, score: afterGood.content_score }).toEqual({ bad: 'ready_for_content', good: 'ready_for_content', score: 77 });
+  });
+
+  it('with a creation time before 1970 do not stop the good clips from being queued', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const good = helixClip('good-2', { broadcaster_id: BROADCASTER.id, created_at: '2026-03-01T11:00:00Z' });
+    const raw = { ...helixClip('badts-3', { broadcaster_id: BROADCASTER.id }), created_at: '1969-12-31' };
+    const sent: unknown[] = [];
+    let error: unknown;
+    try {
+      await ingestListing({ clips: [good], invalid: [{ clipId: 'badts-3', raw, message: 'created_at: Invalid' }], requests: 1, windows: 1 }, sent);
+    } catch (e) {
+      error = e;
+    }
+    expect({ error: String(error ?? ''), sent: sent.length }).toEqual({ error: '', sent: 1 });
   });
 });

@@ -49,7 +49,9 @@ const SAFE_CLIP_ID = /^[A-Za-z0-9_-]{1,200}$/;
 async function recordInvalidClip(invalid: InvalidClip, broadcasterId: string, services: Services, nowIso: string): Promise<boolean> {
   if (invalid.clipId === undefined || !SAFE_CLIP_ID.test(invalid.clipId)) return false;
   const raw = invalid.raw as Record<string, unknown>;
-  const created = typeof raw.created_at === 'string' && !Number.isNaN(Date.parse(raw.created_at)) ? raw.created_at : nowIso;
+  // A time before 1970 (a zero date) cannot name an item: the time it was seen stands in.
+  const parsedCreated = typeof raw.created_at === 'string' ? Date.parse(raw.created_at) : Number.NaN;
+  const created = Number.isFinite(parsedCreated) && parsedCreated >= 0 ? (raw.created_at as string) : nowIso;
   const placeholder: HelixClip = {
     id: invalid.clipId,
     url: `https://clips.twitch.tv/${invalid.clipId}`,
@@ -62,13 +64,12 @@ async function recordInvalidClip(invalid: InvalidClip, broadcasterId: string, se
     thumbnail_url: `https://clips.twitch.tv/${invalid.clipId}`,
     duration: 0,
   };
+  // A clip already known (well listed before) keeps its item: one bad listing must not fail finished work, which
+  // the next good listing would then start over. Only a clip seen for the first time gets a failed placeholder.
+  if (await services.contentItems.getByClip('twitch', invalid.clipId)) return true;
   const item = fail(await contentItemFromClip(placeholder, nowIso), { code: 'invalid_clip', message: invalid.message.slice(0, 500), occurred_at: nowIso }, nowIso);
   await services.bucket.put(r2Keys.rawClip(invalid.clipId), JSON.stringify(invalid.raw), { httpMetadata: { contentType: 'application/json' } });
-  if (!(await services.contentItems.insert(item))) {
-    await services.contentItems.update(item.content_item_id, (current) =>
-      current.processing_status === 'failed' && current.error?.code === 'invalid_clip' ? current : fail(current, item.error!, nowIso),
-    );
-  }
+  await services.contentItems.insert(item);
   return true;
 }
 
@@ -144,13 +145,18 @@ export async function runClipIngest({ request, services, progress }: JobContext)
     }
     if (index % 25 === 24) await progress('store_items', index + 1, listing.clips.length);
   }
-  for (const invalid of listing.invalid) {
-    await recordInvalidClip(invalid, broadcasterId, services, nowIso);
-    results.invalid.push({ clip_id: invalid.clipId ?? null, message: invalid.message });
-  }
   await progress('queue_audio', 0, audio.length);
   await enqueue(services.jobsQueue, audio);
   results.queued_for_audio = audio.length;
+  // After the good clips are on their way: recording a malformed one must not hold them up, nor fail the job.
+  for (const invalid of listing.invalid) {
+    try {
+      await recordInvalidClip(invalid, broadcasterId, services, nowIso);
+    } catch (error) {
+      log('warn', 'ingest_invalid_clip_not_recorded', { clip_id: invalid.clipId ?? null, ...describeError(error) });
+    }
+    results.invalid.push({ clip_id: invalid.clipId ?? null, message: invalid.message });
+  }
   if (failed.length > 0) throw new Error(`${failed.length} of ${listing.clips.length} clips could not be stored (${failed.slice(0, 3).join('; ')})`);
   await progress('done', listing.clips.length, listing.clips.length);
   return results;
