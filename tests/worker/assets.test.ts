@@ -46,6 +46,11 @@ describe('GET /assets/{key}', () => {
     const none = await get('/assets/thumbnails/abc.jpg', { Range: 'bytes=-0' });
     expect(none.status).toBe(416);
     expect(none.headers.get('Content-Range')).toBe('bytes */18');
+    // Nor the last bytes of an empty object (an upstream that answered 200 with no body).
+    await env.BUCKET.put('thumbnails/empty.jpg', new Uint8Array(0), { httpMetadata: { contentType: 'image/jpeg' } });
+    const empty = await get('/assets/thumbnails/empty.jpg', { Range: 'bytes=-5' });
+    expect(empty.status).toBe(416);
+    expect(empty.headers.get('Content-Range')).toBe('bytes */0');
   });
 
   it.each([

@@ -18,8 +18,8 @@ function parseRange(header: string | null, size: number): R2Range | 'invalid' | 
   if (header === null) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return 'invalid';
-  // The last 0 bytes is no range at all (RFC 9110: unsatisfiable).
-  if (m[1] === '') return Number(m[2]) === 0 ? 'invalid' : { suffix: Number(m[2]) };
+  // The last 0 bytes, or the last bytes of an empty object, is no range at all (RFC 9110: unsatisfiable).
+  if (m[1] === '') return Number(m[2]) === 0 || size === 0 ? 'invalid' : { suffix: Number(m[2]) };
   const offset = Number(m[1]);
   if (offset >= size) return 'invalid';
   const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
