@@ -187,3 +187,17 @@ describe('a Helix that gives the same cursor back', () => {
     }
   });
 });
+
+describe('a minute with more clips than Helix returns for one query', () => {
+  const crowded = Array.from({ length: 5 }, (_, i) => helixClip(`crowd${i}`, { created_at: `2026-01-05T00:00:${String(10 + i)}Z`, view_count: 100 - i }));
+  const small = new FakeHelix({ clips: crowded, resultCap: 3 });
+  beforeAll(() => small.start());
+  afterAll(() => small.stop());
+
+  it('is reported as truncated, not passed off as the whole minute', async () => {
+    const capped = new HelixClient({ apiBase: small.baseUrl, authBase: small.baseUrl, clientId: 'fake-client-id', clientSecret: 'fake-client-secret', resultCap: 3 }, memoryTokenCache(), deps);
+    const listing = await capped.listClips('141981764', START, START + DAY);
+    expect(listing.clips).toHaveLength(3);
+    expect(listing.truncated).toEqual([{ from: '2026-01-05T00:00:00.000Z', to: '2026-01-05T00:01:00.000Z' }]);
+  });
+});

@@ -146,9 +146,9 @@ describe('malformed listings', () => {
     item = transition(item, 'ready_for_content', now, { content_score: 77 });
     expect(await new ContentItemStore(env.DB, env.BUCKET).insert(item)).toBe(true);
 
-    await ingestListing({ clips: [], invalid: [{ clipId: 'done-1', raw: { ...clip, view_count: null }, message: 'view_count: bad' }], requests: 1, windows: 1 }, []);
+    await ingestListing({ clips: [], invalid: [{ clipId: 'done-1', raw: { ...clip, view_count: null }, message: 'view_count: bad' }], requests: 1, windows: 1, truncated: [] }, []);
     const afterBad = (await storedItem('done-1'))!;
-    await ingestListing({ clips: [clip], invalid: [], requests: 1, windows: 1 }, []);
+    await ingestListing({ clips: [clip], invalid: [], requests: 1, windows: 1, truncated: [] }, []);
     const afterGood = (await storedItem('done-1'))!;
     expect({ bad: afterBad.processing_status, good: afterGood.processing_status, score: afterGood.content_score }).toEqual({ bad: 'ready_for_content', good: 'ready_for_content', score: 77 });
   });
@@ -160,7 +160,7 @@ describe('malformed listings', () => {
     const sent: unknown[] = [];
     let error: unknown;
     try {
-      await ingestListing({ clips: [good], invalid: [{ clipId: 'badts-3', raw, message: 'created_at: Invalid' }], requests: 1, windows: 1 }, sent);
+      await ingestListing({ clips: [good], invalid: [{ clipId: 'badts-3', raw, message: 'created_at: Invalid' }], requests: 1, windows: 1, truncated: [] }, sent);
     } catch (e) {
       error = e;
     }

@@ -77,11 +77,11 @@ describe('a clip first listed malformed', () => {
     const other = helixClip('fine-2', { broadcaster_id: BROADCASTER.id, created_at: '2026-02-01T11:00:00Z' });
     const { created_at: _missing, ...withoutDate } = valid;
     const sent: unknown[] = [];
-    await ingest(() => ({ clips: [], invalid: [{ clipId: 'weird-1', raw: withoutDate, message: 'created_at: Required' }], requests: 1, windows: 1 }), sent);
+    await ingest(() => ({ clips: [], invalid: [{ clipId: 'weird-1', raw: withoutDate, message: 'created_at: Required' }], requests: 1, windows: 1, truncated: [] }), sent);
     const failed = (await storedItem('weird-1'))!;
     expect(failed).toMatchObject({ processing_status: 'failed', error: { code: 'invalid_clip' } });
 
-    const results = await ingest(() => ({ clips: [other, valid], invalid: [], requests: 1, windows: 1 }), sent);
+    const results = await ingest(() => ({ clips: [other, valid], invalid: [], requests: 1, windows: 1, truncated: [] }), sent);
     expect(results).toMatchObject({ created: 1, refreshed: 1, queued_for_audio: 2 });
     const restarted = (await storedItem('weird-1'))!;
     expect(restarted).toMatchObject({ content_item_id: failed.content_item_id, processing_status: 'queued', clip_created_at: '2026-02-01T10:00:00.000Z' });
@@ -97,7 +97,7 @@ describe('a clip first listed malformed', () => {
     const put = env.BUCKET.put.bind(env.BUCKET);
     vi.spyOn(env.BUCKET, 'put').mockImplementation(((key: string, ...rest: unknown[]) => (key.includes('boom-4') ? Promise.reject(new Error('R2 unavailable')) : (put as (...a: unknown[]) => unknown)(key, ...rest))) as never);
     const sent: unknown[] = [];
-    await expect(ingest(() => ({ clips: [bad, good], invalid: [], requests: 1, windows: 1 }), sent)).rejects.toThrow(/1 of 2 clips could not be stored \(boom-4: R2 unavailable\)/);
+    await expect(ingest(() => ({ clips: [bad, good], invalid: [], requests: 1, windows: 1, truncated: [] }), sent)).rejects.toThrow(/1 of 2 clips could not be stored \(boom-4: R2 unavailable\)/);
     expect((await storedItem('fine-3'))!.processing_status).toBe('queued');
     expect(sent).toEqual([{ type: 'clip.audio', content_item_id: (await storedItem('fine-3'))!.content_item_id }]);
     expect(await storedItem('boom-4')).toBeUndefined();

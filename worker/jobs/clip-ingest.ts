@@ -40,6 +40,8 @@ export interface ClipIngestResults {
   unchanged: number;
   queued_for_audio: number;
   invalid: Array<{ clip_id: string | null; message: string }>;
+  /** Minutes in which Helix's result cap was reached even so: clips created then may be missing. */
+  truncated_windows: Array<{ from: string; to: string }>;
   helix_requests: number;
 }
 
@@ -122,8 +124,10 @@ export async function runClipIngest({ request, services, progress }: JobContext)
     unchanged: 0,
     queued_for_audio: 0,
     invalid: [],
+    truncated_windows: listing.truncated,
     helix_requests: listing.requests,
   };
+  if (listing.truncated.length > 0) log('warn', 'ingest_listing_truncated', { broadcaster_id: broadcasterId, windows: listing.truncated });
   const audio: QueueMessage[] = [];
   const failed: string[] = [];
   for (const [index, clip] of listing.clips.entries()) {
