@@ -39,6 +39,22 @@ function withQueue(sent: unknown[] | 'refuse'): typeof env {
   return { ...env, JOBS_QUEUE: queue as unknown as Queue };
 }
 
+describe('a clip whose thumbnail URL answers with something else than a picture', () => {
+  it('keeps its own thumbnail URL instead of hosting a broken image, and goes on', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const now = new Date().toISOString();
+    // The URL answers 200 with an MP4: not a thumbnail.
+    const item = transition(await contentItemFromClip(helixClip('clip-08', { broadcaster_id: BROADCASTER.id, thumbnail_url: `${helixBase()}/media/clip-08.mp4` }), now), 'queued', now);
+    expect(await new ContentItemStore(env.DB, env.BUCKET).insert(item)).toBe(true);
+    const sent: unknown[] = [];
+    await deliver('clip.audio', item.content_item_id, withQueue(sent));
+    const after = (await storedItem('clip-08'))!;
+    expect(after.processing_status).toBe('audio_ready');
+    expect(after.clip_thumbnail_url).toBe(`${helixBase()}/media/clip-08.mp4`);
+    expect(await env.BUCKET.head('thumbnails/clip-08.jpg')).toBeNull();
+  });
+});
+
 describe('a stage whose hand-off was lost', () => {
   it('sends the next stage its message again when the queue redelivers, instead of skipping', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});

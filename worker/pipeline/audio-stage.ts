@@ -81,7 +81,13 @@ async function storeThumbnail(item: ContentItem, services: Services): Promise<st
   try {
     const response = await expectOk(await fetchWithRetry(() => new Request(item.clip_thumbnail_url), services.http), 'clip thumbnail');
     const bytes = await readCapped(response, THUMBNAIL_MAX_BYTES, 'clip thumbnail');
-    await services.bucket.put(key, bytes, { httpMetadata: { contentType: response.headers.get('Content-Type') ?? 'image/jpeg' } });
+    const contentType = response.headers.get('Content-Type') ?? 'image/jpeg';
+    // Only a picture is kept as one: an empty answer or another type would show as a broken image on the blog.
+    if (bytes.byteLength === 0 || !/^image\//i.test(contentType)) {
+      log('warn', 'thumbnail_unavailable', { content_item_id: item.content_item_id, reason: `not an image (${bytes.byteLength} bytes of ${contentType.slice(0, 100)})` });
+      return null;
+    }
+    await services.bucket.put(key, bytes, { httpMetadata: { contentType } });
     return url;
   } catch (error) {
     if (!(error instanceof HttpError || error instanceof TooLargeError)) throw error;
