@@ -39,32 +39,32 @@ export class GitHubEventStore {
     return statements.length;
   }
 
-  /** The ids among `ids` already stored. */
-  async known(ids: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
+  /**
+   * One statement per chunk of `ids` (D1 binds at most 100 parameters a statement): `sql` gets the chunk's
+   * placeholder list, numbered after the `before` parameters that come first.
+   */
+  private idStatements(ids: readonly string[], sql: (placeholders: string) => string, before: readonly unknown[] = []): D1PreparedStatement[] {
+    const statements: D1PreparedStatement[] = [];
     for (let i = 0; i < ids.length; i += 90) {
       const chunk = ids.slice(i, i + 90);
-      const { results } = await this.db
-        .prepare(`SELECT event_id FROM github_events WHERE event_id IN (${chunk.map((_, j) => `?${j + 1}`).join(', ')})`)
-        .bind(...chunk)
-        .all<{ event_id: string }>();
-      for (const r of results) found.add(r.event_id);
+      statements.push(this.db.prepare(sql(chunk.map((_, j) => `?${before.length + j + 1}`).join(', '))).bind(...before, ...chunk));
     }
-    return found;
+    return statements;
+  }
+
+  /** The ids among `ids` already stored. */
+  async known(ids: readonly string[]): Promise<Set<string>> {
+    const results = await batchInChunks<{ event_id: string }>(this.db, this.idStatements(ids, (list) => `SELECT event_id FROM github_events WHERE event_id IN (${list})`));
+    return new Set(results.flatMap((r) => r.results.map((row) => row.event_id)));
   }
 
   /** The events among `ids` still waiting for their rematch. */
   async pendingRematch(ids: readonly string[]): Promise<GitHubEvent[]> {
-    const pending: GitHubEvent[] = [];
-    for (let i = 0; i < ids.length; i += 90) {
-      const chunk = ids.slice(i, i + 90);
-      const { results } = await this.db
-        .prepare(`SELECT event_json FROM github_events WHERE rematch_pending = 1 AND event_id IN (${chunk.map((_, j) => `?${j + 1}`).join(', ')})`)
-        .bind(...chunk)
-        .all<{ event_json: string }>();
-      pending.push(...results.map((r) => GitHubEvent.parse(JSON.parse(r.event_json))));
-    }
-    return pending;
+    const results = await batchInChunks<{ event_json: string }>(
+      this.db,
+      this.idStatements(ids, (list) => `SELECT event_json FROM github_events WHERE rematch_pending = 1 AND event_id IN (${list})`),
+    );
+    return results.flatMap((r) => r.results.map((row) => GitHubEvent.parse(JSON.parse(row.event_json))));
   }
 
   /** Events still waiting for their rematch, written before `beforeIso` (a run that stopped halfway), oldest first. */
@@ -81,16 +81,10 @@ export class GitHubEventStore {
    * `writtenAtIso`) marked them again.
    */
   async rematchQueued(ids: readonly string[], writtenAtIso: string): Promise<void> {
-    const statements = [];
-    for (let i = 0; i < ids.length; i += 90) {
-      const chunk = ids.slice(i, i + 90);
-      statements.push(
-        this.db
-          .prepare(`UPDATE github_events SET rematch_pending = 0 WHERE updated_at <= ?1 AND event_id IN (${chunk.map((_, j) => `?${j + 2}`).join(', ')})`)
-          .bind(writtenAtIso, ...chunk),
-      );
-    }
-    await batchInChunks(this.db, statements);
+    await batchInChunks(
+      this.db,
+      this.idStatements(ids, (list) => `UPDATE github_events SET rematch_pending = 0 WHERE updated_at <= ?1 AND event_id IN (${list})`, [writtenAtIso]),
+    );
   }
 
   /** Events in [fromIso, toIso], optionally only of some repositories, oldest first. */
