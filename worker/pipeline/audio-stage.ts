@@ -18,7 +18,7 @@ import type { z } from 'zod';
 import { describeError, log } from '../log.ts';
 import type { Services } from '../services.ts';
 import { enqueue } from './enqueue.ts';
-import { runItemStage, setWaitingReason, STAGE_INPUT } from './item-stage.ts';
+import { runItemStage, setWaitingReason } from './item-stage.ts';
 
 const BYTES_PER_SECOND_ESTIMATE = 1_000_000;
 const THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024;
@@ -116,7 +116,7 @@ async function extractAudio(item: ContentItem, services: Services): Promise<bool
 }
 
 export async function runAudioStage(message: z.infer<typeof ClipAudioMessage>, services: Services): Promise<void> {
-  await runItemStage(message, services, (item) => item.processing_status !== STAGE_INPUT['clip.audio'], async (item) => {
+  await runItemStage(message, services, async (item) => {
     if (!(await extractAudio(item, services))) return;
     const thumbnail = await storeThumbnail(item, services);
     const now = new Date(services.clock()).toISOString();
@@ -132,5 +132,5 @@ export async function runAudioStage(message: z.infer<typeof ClipAudioMessage>, s
     if (moved?.processing_status === 'audio_ready') {
       await enqueue(services.jobsQueue, [{ type: 'clip.transcribe', content_item_id: item.content_item_id }]);
     }
-  }, { status: 'audio_ready', next: 'clip.transcribe' });
+  });
 }

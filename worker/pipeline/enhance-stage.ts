@@ -15,7 +15,7 @@ import {
 import type { z } from 'zod';
 import type { Services } from '../services.ts';
 import { enqueue } from './enqueue.ts';
-import { runItemStage, STAGE_INPUT } from './item-stage.ts';
+import { runItemStage } from './item-stage.ts';
 
 export const githubContextKey = (clipId: string) => `github-context/${clipId}.json`;
 
@@ -59,7 +59,7 @@ export async function matchAndStoreContext(item: ContentItem, services: Services
 }
 
 export async function runEnhanceStage(message: z.infer<typeof ClipEnhanceMessage>, services: Services): Promise<void> {
-  await runItemStage(message, services, (item) => item.processing_status !== STAGE_INPUT['clip.enhance'], async (item) => {
+  await runItemStage(message, services, async (item) => {
     const { fields, best, nowIso } = await matchAndStoreContext(item, services);
     const updated = await services.contentItems.update(
       item.content_item_id,
@@ -69,5 +69,5 @@ export async function runEnhanceStage(message: z.infer<typeof ClipEnhanceMessage
     if (updated?.processing_status === 'enhanced') {
       await enqueue(services.jobsQueue, [{ type: 'clip.score', content_item_id: item.content_item_id }]);
     }
-  }, { status: 'enhanced', next: 'clip.score' });
+  });
 }

@@ -17,7 +17,7 @@ import type { z } from 'zod';
 import { describeError, log } from '../log.ts';
 import type { Services } from '../services.ts';
 import { githubContextKey } from './enhance-stage.ts';
-import { runItemStage, STAGE_INPUT } from './item-stage.ts';
+import { runItemStage } from './item-stage.ts';
 
 /** A judge call counts as this many seconds against the shared daily Workers AI budget. */
 export const AI_JUDGE_COST_SECONDS = 10;
@@ -41,7 +41,7 @@ async function verdictFor(input: JudgeInput, services: Services): Promise<{ verd
 }
 
 export async function runScoreStage(message: z.infer<typeof ClipScoreMessage>, services: Services): Promise<void> {
-  await runItemStage(message, services, (item) => item.processing_status !== STAGE_INPUT['clip.score'], async (item) => {
+  await runItemStage(message, services, async (item) => {
     const transcriptObject = await services.bucket.get(r2Keys.transcript(item.clip_id));
     const transcript = transcriptObject ? Transcript.safeParse(await transcriptObject.json()) : null;
     const contextObject = await services.bucket.get(githubContextKey(item.clip_id));

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Services } from '../services.ts';
 import { BUDGET_EXCEEDED } from './audio-stage.ts';
 import { enqueue } from './enqueue.ts';
-import { runItemStage, setWaitingReason, STAGE_INPUT } from './item-stage.ts';
+import { runItemStage, setWaitingReason } from './item-stage.ts';
 
 /** A transcript already in R2 (a re-driven item, a repeated message) is reused: speech recognition costs money. */
 async function storedTranscript(item: ContentItem, services: Services): Promise<Transcript | null> {
@@ -47,7 +47,7 @@ async function transcribe(item: ContentItem, services: Services): Promise<Transc
 }
 
 export async function runTranscribeStage(message: z.infer<typeof ClipTranscribeMessage>, services: Services): Promise<void> {
-  await runItemStage(message, services, (item) => item.processing_status !== STAGE_INPUT['clip.transcribe'], async (item) => {
+  await runItemStage(message, services, async (item) => {
     const transcript = await transcribe(item, services);
     if (!transcript) return;
     const key = r2Keys.transcript(item.clip_id);
@@ -65,5 +65,5 @@ export async function runTranscribeStage(message: z.infer<typeof ClipTranscribeM
     if (updated?.processing_status === 'transcribed') {
       await enqueue(services.jobsQueue, [{ type: 'clip.enhance', content_item_id: item.content_item_id }]);
     }
-  }, { status: 'transcribed', next: 'clip.enhance' });
+  });
 }
