@@ -41,6 +41,11 @@ export function isPublishable(item: ContentItem, options: Pick<SelectionOptions,
   return item.content_decision === 'approved' || (item.content_decision === 'needs_review' && options.includeNeedsReview);
 }
 
+/** How recaps rank items: best score first (unscored as 0), ties by id. */
+export function byBestScore(a: ContentItem, b: ContentItem): number {
+  return (b.content_score ?? 0) - (a.content_score ?? 0) || (a.content_item_id < b.content_item_id ? -1 : 1);
+}
+
 /**
  * Approved items (and needs_review ones when configured), on topic for topic_focus, at most MAX_CLIPS of the best
  * scored, then in the order they happened.
@@ -50,7 +55,7 @@ export function selectClips(sources: readonly RecapSource[], options: SelectionO
     (s) => isPublishable(s.item, options) && (options.contentType !== 'topic_focus' || (options.topic !== undefined && matchesTopic(s, options.topic))),
   );
   const best = [...eligible]
-    .sort((a, b) => (b.item.content_score ?? 0) - (a.item.content_score ?? 0) || (a.item.content_item_id < b.item.content_item_id ? -1 : 1))
+    .sort((a, b) => byBestScore(a.item, b.item))
     .slice(0, MAX_CLIPS[options.contentType]);
   return best.sort((a, b) => a.item.clip_created_at.localeCompare(b.item.clip_created_at) || (a.item.content_item_id < b.item.content_item_id ? -1 : 1));
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   buildRecap,
+  byBestScore,
   DateRange,
   pullRequestBody,
   recapLocation,
@@ -60,7 +61,7 @@ async function recapSources(request: RecapPublishRequest, services: Services): P
   }
   // Best first, ties by id, as selectClips ranks them: a daily or weekly recap takes no more than MAX_CLIPS of them,
   // so only those are read from R2.
-  items.sort((a, b) => (b.content_score ?? 0) - (a.content_score ?? 0) || (a.content_item_id < b.content_item_id ? -1 : 1));
+  items.sort(byBestScore);
   const candidates = items.slice(0, request.content_type === 'topic_focus' ? MAX_TOPIC_CANDIDATES : MAX_CLIPS[request.content_type]);
   return Promise.all(
     candidates.map(async (item) => {
