@@ -1,65 +1,17 @@
 // D1 repository of jobs (table jobs): the spec's JobState and its lifecycle queued → processing →
 // completed | failed. Every transition is one conditional UPDATE, so two workers can never both own a job.
 import { ulid } from 'ulid';
-import { JobState, type JobKind, type JobProgress } from '../../content-pipeline/index.ts';
+import type { JobKind, JobProgress, JobState } from '../../content-pipeline/index.ts';
+import { jobFromRow, type JobRow } from './job-row.ts';
+import { JobResults } from './job-results.ts';
 
 /** Rows deleted per statement, well inside D1's per-query limits. */
 const DELETE_BATCH = 500;
-/** Results larger than this go to R2 (job-results/{job_id}/{attempt}.json); the row keeps a pointer. */
-const INLINE_RESULTS_MAX = 64 * 1024;
-/**
- * Where one attempt's large results go: a key of its own, so a late or repeated attempt never overwrites the
- * results the job's row points at (the row names the key: `{"$r2": key}`).
- */
-const jobResultsKey = (jobId: string) => `job-results/${jobId}/${crypto.randomUUID()}.json`;
-/** The R2 key a row's results point at, if they live in R2. */
-function resultsObjectKey(results: string | null | undefined): string | undefined {
-  if (!results?.startsWith('{"$r2":')) return undefined;
-  return (JSON.parse(results) as { $r2: string }).$r2;
-}
 /** After this many recoveries from a dead worker, a job is failed instead of retried again. */
 export const MAX_RECOVERIES = 3;
 
 /** Past its expires_at: gone for callers and never run, though housekeeping deletes it only every 12 hours. */
 export const isExpired = (job: Pick<JobState, 'expires_at'>, nowMs: number): boolean => Date.parse(job.expires_at) <= nowMs;
-
-interface JobRow {
-  job_id: string;
-  kind: string;
-  status: string;
-  created_at: string;
-  updated_at: string;
-  expires_at: string;
-  progress_step: string | null;
-  progress_current: number | null;
-  progress_total: number | null;
-  request_data: string;
-  results: string | null;
-  error_message: string | null;
-  worker_id: string | null;
-  started_at: string | null;
-  completed_at: string | null;
-}
-
-export function jobFromRow(row: JobRow): JobState {
-  return JobState.parse({
-    job_id: row.job_id,
-    kind: row.kind,
-    status: row.status,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-    expires_at: row.expires_at,
-    ...(row.progress_step !== null && {
-      progress: { step: row.progress_step, current: row.progress_current ?? 0, total: row.progress_total ?? 0 },
-    }),
-    request_data: row.request_data,
-    ...(row.results !== null && { results: row.results }),
-    ...(row.error_message !== null && { error_message: row.error_message }),
-    ...(row.worker_id !== null && { worker_id: row.worker_id }),
-    ...(row.started_at !== null && { started_at: row.started_at }),
-    ...(row.completed_at !== null && { completed_at: row.completed_at }),
-  });
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -71,33 +23,17 @@ export interface JobPage {
 
 export class JobStore {
   private readonly db: D1Database;
-  private readonly bucket: R2Bucket;
+  /** Results too large for a row live in R2 (job-results.ts). */
+  private readonly stored: JobResults;
 
   constructor(db: D1Database, bucket: R2Bucket) {
     this.db = db;
-    this.bucket = bucket;
-  }
-
-  /** Results as the row stores them: inline JSON, or a pointer to R2 for large ones (written first, to a new key). */
-  private async storableResults(jobId: string, results: unknown, json = JSON.stringify(results)): Promise<string> {
-    if (json.length <= INLINE_RESULTS_MAX) return json;
-    const key = jobResultsKey(jobId);
-    await this.bucket.put(key, json, { httpMetadata: { contentType: 'application/json' } });
-    return JSON.stringify({ $r2: key });
-  }
-
-  /** Deletes the R2 results of an attempt whose write to the row did not happen (the job was no longer its). */
-  private async discardResults(stored: string): Promise<void> {
-    const key = resultsObjectKey(stored);
-    if (key) await this.bucket.delete(key);
+    this.stored = new JobResults(bucket);
   }
 
   /** The job with its results read back from R2 when they live there. */
   async withResults(job: JobState): Promise<JobState> {
-    const key = resultsObjectKey(job.results);
-    if (!key) return job;
-    const object = await this.bucket.get(key);
-    return object ? { ...job, results: await object.text() } : job;
+    return job.results === undefined ? job : { ...job, results: await this.stored.read(job.results) };
   }
 
   /** A new job record and the statement that stores it (for callers that batch it with other work). */
@@ -137,9 +73,7 @@ export class JobStore {
     beforeR2: () => Promise<void> = async () => {},
   ): Promise<{ job: JobState; statement: D1PreparedStatement }> {
     const { job } = this.prepareCreate(kind, request, nowMs, ttlMs);
-    const json = JSON.stringify(results);
-    if (json.length > INLINE_RESULTS_MAX) await beforeR2();
-    const stored = await this.storableResults(job.job_id, results, json);
+    const stored = await this.stored.storable(job.job_id, results, beforeR2);
     const done: JobState = { ...job, status: 'completed', started_at: job.created_at, completed_at: job.created_at, results: stored };
     const statement = this.db
       .prepare(
@@ -206,8 +140,8 @@ export class JobStore {
 
   /** Completes a job this worker holds, or held and nobody has claimed since; false when another worker has it. */
   async complete(jobId: string, workerId: string, results: unknown, nowMs: number): Promise<boolean> {
-    const stored = await this.storableResults(jobId, results);
-    return this.discardUnless(stored, async () => {
+    const stored = await this.stored.storable(jobId, results);
+    return this.stored.writeOrDiscard(stored, async () => {
       const result = await this.db
         .prepare(
           `UPDATE jobs SET status = 'completed', results = ?3, completed_at = ?4, updated_at = ?4, lease_expires_at = NULL,
@@ -220,23 +154,12 @@ export class JobStore {
     });
   }
 
-  /** Runs the write that makes `stored` the job's results; its R2 object is deleted unless the write took it. */
-  private async discardUnless(stored: string, write: () => Promise<boolean>): Promise<boolean> {
-    let took = false;
-    try {
-      took = await write();
-      return took;
-    } finally {
-      if (!took) await this.discardResults(stored);
-    }
-  }
-
   /**
    * Completes a job nobody holds (queued, or processing with a lapsed lease) with `results`, without a claim: for
    * read-only jobs (worker/jobs/runner.ts). False when it was already finished, failed, expired or is held.
    */
   async completeOpen(jobId: string, results: unknown, nowMs: number): Promise<boolean> {
-    const stored = await this.storableResults(jobId, results);
+    const stored = await this.stored.storable(jobId, results);
     // A batch of one, so the completions of jobs run side by side share a round trip (coalesced-batches.ts).
     const statement = this.db
       .prepare(
@@ -245,7 +168,7 @@ export class JobStore {
          WHERE job_id = ?1 AND (status = 'queued' OR (status = 'processing' AND lease_expires_at < ?3)) AND expires_at > ?3`,
       )
       .bind(jobId, stored, iso(nowMs));
-    return this.discardUnless(stored, async () => (await this.db.batch([statement]))[0]!.meta.changes === 1);
+    return this.stored.writeOrDiscard(stored, async () => (await this.db.batch([statement]))[0]!.meta.changes === 1);
   }
 
   /**
@@ -389,8 +312,7 @@ export class JobStore {
         .bind(nowIso, DELETE_BATCH)
         .all<{ job_id: string; results: string | null }>();
       deleted.push(...results.map((r) => r.job_id));
-      const keys = results.map((r) => resultsObjectKey(r.results)).filter((key): key is string => key !== undefined);
-      if (keys.length > 0) await this.bucket.delete(keys);
+      await this.stored.deleteFor(results);
       if (results.length < DELETE_BATCH) return deleted;
     }
   }
