@@ -1,6 +1,8 @@
 // Helpers for pipeline tests in workerd: polling, reading items straight from D1, the fake Twitch's control API.
 import { env } from 'cloudflare:workers';
 import { ContentItem, JobStatusResponse } from '../../content-pipeline/index.ts';
+import { parseEnv } from '../../worker/env.ts';
+import { createServices, type Services } from '../../worker/services.ts';
 import { signedFetch } from './support.ts';
 
 export const helixBase = () => (env as unknown as { TWITCH_API_BASE: string }).TWITCH_API_BASE;
@@ -44,4 +46,12 @@ export async function helixControl(path: 'faults' | 'expire-tokens' | 'reset', b
 
 export async function helixLog(): Promise<Array<{ path: string; status: number; query: Record<string, string[]> }>> {
   return (await (await fetch(`${helixBase()}/__control/log`)).json<{ log: Array<{ path: string; status: number; query: Record<string, string[]> }> }>()).log;
+}
+
+/** Services on a clock the test moves, with the queue's sends captured instead of delivered. */
+export function servicesAt(clock: { t: number }, overrides: Partial<Services> = {}) {
+  const sent: unknown[] = [];
+  const jobsQueue = { send: async (b: unknown) => void sent.push(b), sendBatch: async (bs: Array<{ body: unknown }>) => void sent.push(...bs.map((b) => b.body)) } as unknown as Queue;
+  const services: Services = { ...createServices(parseEnv(env), () => clock.t), jobsQueue, ...overrides };
+  return { services, sent };
 }
