@@ -39,13 +39,19 @@ function withQueue(sent: unknown[] | 'refuse'): typeof env {
   return { ...env, JOBS_QUEUE: queue as unknown as Queue };
 }
 
+/** A clip's item, stored at `queued`, its thumbnail at `thumbnailUrl`. */
+async function storeQueuedItem(clipId: string, thumbnailUrl: string) {
+  const now = new Date().toISOString();
+  const item = transition(await contentItemFromClip(helixClip(clipId, { broadcaster_id: BROADCASTER.id, thumbnail_url: thumbnailUrl }), now), 'queued', now);
+  expect(await new ContentItemStore(env.DB, env.BUCKET).insert(item)).toBe(true);
+  return item;
+}
+
 describe('a clip whose thumbnail URL answers with something else than a picture', () => {
   it('keeps its own thumbnail URL instead of hosting a broken image, and goes on', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const now = new Date().toISOString();
     // The URL answers 200 with an MP4: not a thumbnail.
-    const item = transition(await contentItemFromClip(helixClip('clip-08', { broadcaster_id: BROADCASTER.id, thumbnail_url: `${helixBase()}/media/clip-08.mp4` }), now), 'queued', now);
-    expect(await new ContentItemStore(env.DB, env.BUCKET).insert(item)).toBe(true);
+    const item = await storeQueuedItem('clip-08', `${helixBase()}/media/clip-08.mp4`);
     const sent: unknown[] = [];
     await deliver('clip.audio', item.content_item_id, withQueue(sent));
     const after = (await storedItem('clip-08'))!;
@@ -58,9 +64,7 @@ describe('a clip whose thumbnail URL answers with something else than a picture'
 describe('a stage whose hand-off was lost', () => {
   it('sends the next stage its message again when the queue redelivers, instead of skipping', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const now = new Date().toISOString();
-    const item = transition(await contentItemFromClip(helixClip('clip-07', { broadcaster_id: BROADCASTER.id, thumbnail_url: `${helixBase()}/thumbnails/clip-07.jpg` }), now), 'queued', now);
-    expect(await new ContentItemStore(env.DB, env.BUCKET).insert(item)).toBe(true);
+    const item = await storeQueuedItem('clip-07', `${helixBase()}/thumbnails/clip-07.jpg`);
 
     const first = await deliver('clip.audio', item.content_item_id, withQueue('refuse'));
     expect(first.retryMessages).toHaveLength(1);
