@@ -1,31 +1,20 @@
 // The production build in a real browser (playwright-core driving Debian's Chromium), served by a tiny
 // static server on 127.0.0.1: clip facades with mouse and keyboard, no Twitch request before interaction,
-// GitHub card links, console errors, accessibility (axe-core), narrow screens, search, and screenshots in
-// test-results/screenshots/ for a human to look at.
+// GitHub card links, console errors, accessibility (axe-core), narrow screens, and screenshots in
+// test-results/screenshots/ for a human to look at. Search in a browser: search-browser.test.ts.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, ROOT, type SiteBuild } from './helpers/build.ts';
+import { ROOT } from './helpers/build.ts';
+import { axeViolations, CHROMIUM, haveChromium, IN_CI, startBrowserSite, type BrowserSite } from './helpers/browser.ts';
 import { loadRecaps } from './helpers/content.ts';
-import { serveStatic, type StaticServer } from './helpers/static-server.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const IN_CI = process.env.CI === 'true';
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && !IN_CI) {
   console.warn(`[site browser tests] SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH). In CI this fails.`);
 }
 
 const SCREENSHOTS = join(ROOT, 'test-results/screenshots');
-const TWITCH_HOST = /(^|\.)(twitch\.tv|jtvnw\.net|ttvnw\.net|twitchcdn\.net|twitchsvc\.net)$/;
-// A small 16:9 image answered for every thumbnail from our (not running) worker.
-const THUMBNAIL =
-  '<svg xmlns="http://www.w3.org/2000/svg" width="480" height="270" viewBox="0 0 480 270"><defs><linearGradient id="g" x2="1" y2="1">' +
-  '<stop offset="0" stop-color="#3b0764"/><stop offset="1" stop-color="#0e7490"/></linearGradient></defs><rect width="480" height="270" fill="url(#g)"/></svg>';
-
 const recaps = loadRecaps();
 const recap = (slug: string) => {
   const r = recaps.find((x) => x.slug === slug);
@@ -36,74 +25,17 @@ const DAILY = recap('2026-01-05-daily-recap');
 const HOSTILE = recap('2026-01-08-daily-recap');
 const WEEKLY = recap('2026-01-11-weekly-summary');
 
-interface Watch {
-  twitch: string[];
-  foreign: string[];
-  errors: string[];
-  dialogs: string[];
-}
-
-let build: SiteBuild;
-let server: StaticServer;
-let context: BrowserContext;
-let profile: string;
-
-/** A page with thumbnails and Twitch answered locally, and every request, console error and dialog recorded. */
-async function open(path: string, { width = 1280, height = 900 } = {}): Promise<{ page: Page; watch: Watch }> {
-  const page = await context.newPage();
-  await page.setViewportSize({ width, height });
-  const watch: Watch = { twitch: [], foreign: [], errors: [], dialogs: [] };
-  page.on('request', (req: Request) => {
-    const url = new URL(req.url());
-    if (TWITCH_HOST.test(url.hostname)) watch.twitch.push(req.url());
-    else if (url.origin !== server.origin && url.origin !== 'http://127.0.0.1:8787' && url.protocol !== 'data:') watch.foreign.push(req.url());
-  });
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') watch.errors.push(`${msg.text()} @ ${msg.location().url}`);
-  });
-  page.on('pageerror', (err) => watch.errors.push(String(err)));
-  page.on('dialog', async (dialog) => {
-    watch.dialogs.push(dialog.message());
-    await dialog.dismiss();
-  });
-  await page.goto(server.origin + path, { waitUntil: 'load' });
-  return { page, watch };
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
-}
+let site: BrowserSite;
+const open: BrowserSite['open'] = (path, size) => site.open(path, size);
 
 describe.skipIf(!haveChromium && !IN_CI)('site in a browser', () => {
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
-    build = await buildSite({ preview: false });
-    server = await serveStatic(build.outDir);
+    site = await startBrowserSite();
     await mkdir(SCREENSHOTS, { recursive: true });
-    profile = await mkdtemp(join(tmpdir(), 'clip-recap-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    // Our worker's thumbnails get a tiny image; Twitch (only ever reached after a click) an empty page.
-    await context.route('http://127.0.0.1:8787/assets/thumbnails/**', (route) => route.fulfill({ status: 200, contentType: 'image/svg+xml', body: THUMBNAIL }));
-    await context.route(
-      (url) => TWITCH_HOST.test(url.hostname),
-      (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>clip</title>' }),
-    );
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    await build?.cleanup();
-    if (profile) await rm(profile, { recursive: true, force: true });
+    await site?.close();
   });
 
   it('loads nothing from Twitch until a facade is used, then embeds it for this host (click, Enter, Space)', async () => {
@@ -239,10 +171,10 @@ describe.skipIf(!haveChromium && !IN_CI)('site in a browser', () => {
   });
 
   it('works without JavaScript: the facade is a plain link to the clip on Twitch', async () => {
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
+    const page = await site.context.newPage();
+    const cdp = await site.context.newCDPSession(page);
     await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
-    await page.goto(`${server.origin}/recaps/${DAILY.slug}/`);
+    await page.goto(`${site.server.origin}/recaps/${DAILY.slug}/`);
     const links = page.locator('a.facade');
     expect(await links.count()).toBe(DAILY.data.clips.length);
     expect(await page.locator('button.facade').count()).toBe(0);
@@ -273,85 +205,6 @@ describe.skipIf(!haveChromium && !IN_CI)('site in a browser', () => {
       expect(width, path).toBeLessThanOrEqual(320);
       await page.close();
     }
-  });
-
-  it('searches as the reader types: ranked result links with highlighted excerpts, from the index files only', async () => {
-    const { page, watch } = await open('/search/');
-    const fetched: string[] = [];
-    page.on('request', (req) => fetched.push(new URL(req.url()).pathname));
-    await page.locator('#search-input').fill('poison message');
-    const links = page.locator('.search-result-title a');
-    await expect.poll(() => links.first().getAttribute('href')).toBe(`/recaps/${DAILY.slug}/`);
-    expect(await links.first().textContent()).toBe(DAILY.data.title);
-    const marks = await page.locator('.search-result').first().locator('.search-excerpt mark').allTextContents();
-    expect(marks.map((m) => m.toLowerCase())).toEqual(expect.arrayContaining(['poison', 'message']));
-    await expect.poll(() => page.locator('.search-status').textContent()).toMatch(/^\d+ recaps? for “poison message”$/);
-    // The query is kept in the address, and a link with ?q= runs it.
-    expect(new URL(page.url()).searchParams.get('q')).toBe('poison message');
-    expect(fetched.every((p) => p.startsWith('/search-index/'))).toBe(true);
-    expect(fetched).toContain('/search-index/manifest.json');
-    // Folded diacritics and case, and the last word completed while typing.
-    await page.locator('#search-input').fill('PÖISON mess');
-    await expect.poll(() => links.first().getAttribute('href')).toBe(`/recaps/${DAILY.slug}/`);
-    await page.locator('#search-input').fill('zzznotaword');
-    await expect.poll(() => page.locator('.search-status').textContent()).toBe('No recap matches “zzznotaword”.');
-    expect(await page.locator('.search-result').count()).toBe(0);
-    expect(watch.errors).toEqual([]);
-    expect(watch.twitch).toEqual([]);
-    expect(watch.foreign).toEqual([]);
-    await page.close();
-  });
-
-  it('shows every result once when "More results" is pressed twice in a row, then moves focus to the new results', async () => {
-    const { page, watch } = await open('/search/');
-    await page.locator('#search-input').fill('recap');
-    const status = page.locator('.search-status');
-    await expect.poll(() => status.textContent()).toMatch(/^\d+ recaps for “recap”$/);
-    const total = Number(/^(\d+)/.exec((await status.textContent())!)![1]);
-    expect(total).toBeGreaterThan(10);
-    expect(total).toBeLessThanOrEqual(20);
-    const results = page.locator('.search-result-title a');
-    await expect.poll(() => results.count()).toBe(10);
-    const more = page.locator('.search-more');
-    // Two presses in one task: the second comes while the first page is still being fetched.
-    await more.evaluate((button: HTMLButtonElement) => {
-      button.click();
-      button.click();
-    });
-    await expect.poll(() => more.isHidden()).toBe(true);
-    await page.waitForTimeout(600);
-    const hrefs = await results.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    expect(hrefs).toHaveLength(total);
-    expect(new Set(hrefs).size).toBe(total);
-    // Pressed from the keyboard, the last page moves focus to its first result instead of the page's start.
-    await page.locator('#search-input').fill('');
-    await page.locator('#search-input').fill('the');
-    await expect.poll(() => results.count()).toBe(10);
-    await more.focus();
-    await page.keyboard.press('Enter');
-    await expect.poll(() => more.isHidden()).toBe(true);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe(await results.nth(10).getAttribute('href'));
-    expect(watch.errors).toEqual([]);
-    await page.close();
-  });
-
-    it('shows hostile titles and transcripts in search results as text: no markup, no script, no dialog', async () => {
-    const { page, watch } = await open('/search/?q=onerror');
-    const results = page.locator('.search-result');
-    await expect.poll(() => results.count()).toBeGreaterThan(0);
-    const hrefs = await page.locator('.search-result-title a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    expect(hrefs).toContain(`/recaps/${HOSTILE.slug}/`);
-    expect(hrefs.every((h) => /^\/recaps\/[^/]+\/$/.test(h ?? ''))).toBe(true);
-    const hostile = results.filter({ has: page.locator(`a[href="/recaps/${HOSTILE.slug}/"]`) });
-    expect(await hostile.locator('.search-result-title a').textContent()).toBe(HOSTILE.data.title);
-    // Only the elements the script builds: no element came from the index's text.
-    const tags = await page.locator('.search-results *').evaluateAll((els) => [...new Set(els.map((e) => e.tagName.toLowerCase()))].sort());
-    expect(tags.every((t) => ['a', 'h2', 'li', 'mark', 'p'].includes(t))).toBe(true);
-    expect(await page.locator('.search-results script, .search-results img, .search-results iframe').count()).toBe(0);
-    expect(watch.dialogs).toEqual([]);
-    expect(watch.errors).toEqual([]);
-    expect(await page.locator('#search-input').inputValue()).toBe('onerror');
-    await page.close();
   });
 
   it('takes screenshots at 375 px and 1280 px, light and dark', async () => {

@@ -1,6 +1,6 @@
 // The site's search without a build: words to terms, the index builder and its shards, the browser-side engine
 // (run in Node over an index built here, through the same JSON files the site serves) and excerpts.
-// The built index and the search page in Chromium: build.test.ts and browser.test.ts.
+// The built index and the search page in Chromium: build.test.ts and search-browser.test.ts.
 import { describe, expect, it } from 'vitest';
 import { decodePostings, excerpt, parseQuery, Searcher, shardOf, shardsOfPrefix, type ExcerptPart } from '../../site/lib/search-client.ts';
 import { decodeEntities, htmlToText, searchDoc } from '../../site/lib/search-docs.ts';
