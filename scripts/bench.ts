@@ -81,6 +81,8 @@ if (only.has('api')) {
     }),
   );
   table(`2. index lookup over ${items} items (sync generate, limit 20), each next to an unsigned GET /health, one at a time`, Object.entries(api.index_lookup).map(([query, v]) => ({ query, ...(v as object) })));
+  results.dev_proxy = api.dev_proxy;
+  table("for reference: GET /health one at a time, the worker as measured above vs through wrangler dev's proxy", Object.entries(api.dev_proxy).map(([served, v]) => ({ served, ...(v as object) })));
 }
 
 if (only.has('build')) {

@@ -1,7 +1,9 @@
-// Worker benchmarks against the real local worker (wrangler dev on workerd, local D1/R2/Queues):
+// Worker benchmarks against the real local worker (workerd with local D1/R2/Queues, served by Miniflare without
+// wrangler dev's proxy in front; see startWorker's runtimes):
 //   1. signed ack: signed async POST /api/content/generate next to unsigned GET /health, same worker, same run,
 //      at concurrency 10 and 50 for a fixed duration, interleaved so machine noise hits both;
-//   2. index lookup: sync generate queries (filters + sort) over 100,000 seeded items, with D1 rows read.
+//   2. index lookup: sync generate queries (filters + sort) over 100,000 seeded items, with D1 rows read;
+//   and what wrangler dev's proxy adds to a request, /health through it next to /health without it.
 // The load generator runs in this process on the same 2-core machine: figures are relative, not production.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
@@ -11,53 +13,17 @@ import { CONTENT_ITEM_SCHEMA_VERSION, contentItemIdFor, signRequest, type ApiKey
 import { localSigningKey } from '../lib/dev-vars.ts';
 import { freePort } from '../lib/ports.ts';
 import { cpuPerRequest, cpuSnapshot } from '../lib/process-cpu.ts';
-import { startWorker, type RunningWorker } from '../lib/worker-process.ts';
-
-export interface LatencyStats {
-  requests: number;
-  errors: number;
-  rps: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-}
-
-function stats(latencies: number[], errors: number, seconds: number): LatencyStats {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 100) / 100;
-  return { requests: latencies.length, errors, rps: Math.round((latencies.length / seconds) * 10) / 10, p50_ms: at(0.5), p95_ms: at(0.95), p99_ms: at(0.99) };
-}
-
-/** `concurrency` loops sending `makeRequest()` for `seconds`; latency is request start to body read. */
-async function load(makeRequest: () => Promise<Request>, concurrency: number, seconds: number, expectStatus: number): Promise<LatencyStats> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const request = await makeRequest();
-        const started = performance.now();
-        try {
-          const response = await fetch(request);
-          await response.arrayBuffer();
-          if (response.status === expectStatus) latencies.push(performance.now() - started);
-          else errors++;
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  return stats(latencies, errors, seconds);
-}
+import { applyMigrations, startWorker, type RunningWorker } from '../lib/worker-process.ts';
+import { latencyStats, load, LoadClient, type PlainRequest } from './load.ts';
 
 const GENERATE_BODY = JSON.stringify({ date_range: { start: '2026-01-05T00:00:00Z', end: '2026-01-06T00:00:00Z' }, content_type: 'daily_recap', mode: 'async' });
 
-async function signedGenerate(base: string, key: ApiKey, body = GENERATE_BODY): Promise<Request> {
+async function signedGenerate(key: ApiKey, body = GENERATE_BODY): Promise<PlainRequest> {
   const signed = await signRequest({ method: 'POST', url: '/api/content/generate', body, secret: key.secret, keyId: key.id });
-  return new Request(`${base}/api/content/generate`, { method: 'POST', headers: signed.headers, body });
+  return { method: 'POST', path: '/api/content/generate', headers: signed.headers, body };
 }
+
+const HEALTH: PlainRequest = { method: 'GET', path: '/health' };
 
 /** More signed requests than the load can send in `seconds` (above any /health rate seen here). */
 const PRESIGNED_PER_SECOND = 1000;
@@ -67,17 +33,17 @@ const PRESIGNED_PER_SECOND = 1000;
  * and timestamp) does not take CPU from the worker on the same two cores while it is measured; the unsigned load
  * has no such work either. Signatures stay valid for the 300 s skew window; past the pool it signs on the fly.
  */
-async function presignedGenerate(base: string, key: ApiKey, seconds: number): Promise<() => Promise<Request>> {
-  const pool = await Promise.all(Array.from({ length: Math.ceil(seconds * PRESIGNED_PER_SECOND) }, () => signedGenerate(base, key)));
-  return async () => pool.pop() ?? signedGenerate(base, key);
+async function presignedGenerate(key: ApiKey, seconds: number): Promise<() => Promise<PlainRequest>> {
+  const pool = await Promise.all(Array.from({ length: Math.ceil(seconds * PRESIGNED_PER_SECOND) }, () => signedGenerate(key)));
+  return async () => pool.pop() ?? signedGenerate(key);
 }
 
 /** Waits (up to 90 s) until the queue consumer has run every queued job, so the next measurement starts quiet. */
-async function drainJobs(base: string, key: ApiKey): Promise<void> {
+async function drainJobs(client: LoadClient, key: ApiKey): Promise<void> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     const signed = await signRequest({ method: 'GET', url: '/api/jobs/stats', secret: key.secret, keyId: key.id });
-    const stats = (await (await fetch(`${base}/api/jobs/stats`, { headers: signed.headers })).json()) as { jobs: { by_status: Record<string, number> } };
+    const stats = JSON.parse((await client.send({ method: 'GET', path: '/api/jobs/stats', headers: signed.headers })).body) as { jobs: { by_status: Record<string, number> } };
     if ((stats.jobs.by_status.queued ?? 0) + (stats.jobs.by_status.processing ?? 0) === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -85,30 +51,31 @@ async function drainJobs(base: string, key: ApiKey): Promise<void> {
 
 export async function benchSignedAck(worker: RunningWorker, seconds = 5): Promise<Record<string, unknown>> {
   const key = localSigningKey(undefined);
-  const health = () => Promise.resolve(new Request(`${worker.url}/health`));
+  const client = new LoadClient(worker.url);
   // Warm up both paths (isolate start, key import, statement caches).
-  await load(health, 4, 1, 200);
-  await load(() => signedGenerate(worker.url, key), 4, 1, 202);
+  await load(client, () => HEALTH, 4, 1, 200);
+  await load(client, () => signedGenerate(key), 4, 1, 202);
   const out: Record<string, unknown> = {};
   const pid = worker.process.pid!;
   for (const concurrency of [10, 50]) {
-    await drainJobs(worker.url, key);
+    await drainJobs(client, key);
     const beforeHealth = cpuSnapshot(pid);
-    const unsigned = await load(health, concurrency, seconds, 200);
+    const unsigned = await load(client, () => HEALTH, concurrency, seconds, 200);
     const afterHealth = cpuSnapshot(pid);
-    const nextSigned = await presignedGenerate(worker.url, key, seconds);
+    const nextSigned = await presignedGenerate(key, seconds);
     const beforeSigned = cpuSnapshot(pid);
-    const signed = await load(nextSigned, concurrency, seconds, 202);
+    const signed = await load(client, nextSigned, concurrency, seconds, 202);
     const afterSigned = cpuSnapshot(pid);
     // The queue consumer runs the accepted jobs on the same two cores, during the load and after it.
-    await drainJobs(worker.url, key);
+    await drainJobs(client, key);
     const drained = cpuSnapshot(pid);
     out[`c${concurrency}`] = {
       signed_generate_async: signed,
       unsigned_health: unsigned,
       throughput_ratio: Math.round((signed.rps / Math.max(unsigned.rps, 0.001)) * 1000) / 1000,
-      // Where each request's CPU went (ms, by program: workerd = the worker runtime, node = wrangler's dev tooling
-      // and the client); the signed figure includes running its job, `after_load` the part run after the load.
+      // Where each request's CPU went (ms, by program: workerd = the worker runtime, node = Miniflare's process
+      // printing the worker's log lines, client = this load generator); the signed figure includes running its job,
+      // `after_load` the part run after the load.
       cpu_ms_per_request: {
         unsigned_health: cpuPerRequest(beforeHealth, afterHealth, unsigned.requests),
         signed_generate_async: cpuPerRequest(beforeSigned, afterSigned, signed.requests),
@@ -116,6 +83,7 @@ export async function benchSignedAck(worker: RunningWorker, seconds = 5): Promis
       },
     };
   }
+  client.close();
   return out;
 }
 
@@ -177,9 +145,10 @@ const QUERIES = [
 
 // 200 requests per query: with 40, P95 was the second-slowest request and moved by milliseconds between runs.
 // Each lookup is followed by an unsigned GET /health on the same worker, one request at a time like the lookups:
-// the floor that the machine, wrangler's proxy and workerd set, measured under the same drift as the query.
+// the floor that the machine and workerd set, measured under the same drift as the query.
 export async function benchIndexLookup(worker: RunningWorker, rounds = 200): Promise<Record<string, unknown>> {
   const key = localSigningKey(undefined);
+  const client = new LoadClient(worker.url, 1);
   const results: Record<string, unknown> = {};
   for (const query of QUERIES) {
     const body = JSON.stringify({ content_type: 'daily_recap', limit: 20, ...query.body });
@@ -190,24 +159,23 @@ export async function benchIndexLookup(worker: RunningWorker, rounds = 200): Pro
     for (let i = 0; i < rounds + 3; i++) {
       const signed = await signRequest({ method: 'POST', url: '/api/content/generate', body, secret: key.secret, keyId: key.id });
       const started = performance.now();
-      const response = await fetch(`${worker.url}/api/content/generate`, { method: 'POST', headers: signed.headers, body });
-      const json = (await response.json()) as { pagination?: { total_items: number } };
+      const response = await client.send({ method: 'POST', path: '/api/content/generate', headers: signed.headers, body });
       const elapsed = performance.now() - started;
-      if (response.status !== 200) throw new Error(`${query.name}: HTTP ${response.status} ${JSON.stringify(json)}`);
+      if (response.status !== 200) throw new Error(`${query.name}: HTTP ${response.status} ${response.body}`);
+      const json = JSON.parse(response.body) as { pagination?: { total_items: number } };
       const healthStarted = performance.now();
-      const health = await fetch(`${worker.url}/health`);
-      await health.arrayBuffer();
+      const health = await client.send(HEALTH);
       const healthElapsed = performance.now() - healthStarted;
       if (health.status !== 200) throw new Error(`/health: HTTP ${health.status}`);
       if (i < 3) continue; // warm-up
       latencies.push(elapsed);
       healthLatencies.push(healthElapsed);
-      const header = /page=(\d+), count=(\d+)/.exec(response.headers.get('X-D1-Rows-Read') ?? '');
+      const header = /page=(\d+), count=(\d+)/.exec(String(response.headers['x-d1-rows-read'] ?? ''));
       rows = { page: Number(header?.[1]), count: Number(header?.[2]) };
       total = json.pagination?.total_items ?? 0;
     }
-    const s = stats(latencies, 0, 1);
-    const h = stats(healthLatencies, 0, 1);
+    const s = latencyStats(latencies, 0, 1);
+    const h = latencyStats(healthLatencies, 0, 1);
     results[query.name] = {
       p50_ms: s.p50_ms,
       p95_ms: s.p95_ms,
@@ -220,24 +188,52 @@ export async function benchIndexLookup(worker: RunningWorker, rounds = 200): Pro
       rows_read_count: rows.count,
     };
   }
+  client.close();
   return results;
 }
 
-/** Starts a fresh worker with `items` seeded, runs both API benchmarks, stops it. */
-export async function benchApi(options: { items: number; seconds: number }): Promise<{ signed_ack: Record<string, unknown>; index_lookup: Record<string, unknown> }> {
-  const state = mkdtempSync(join(tmpdir(), 'clip-recap-bench-'));
-  const port = await freePort();
+/**
+ * What wrangler dev's proxy (and its inspector) adds to a request: `GET /health` one at a time, alternately through
+ * `wrangler dev` and straight to the Miniflare-served worker, both on the same local state. The figures above
+ * leave that tooling out, as production has none; this keeps the difference on record.
+ */
+export async function benchDevProxy(worker: RunningWorker, persistTo: string, rounds = 300): Promise<Record<string, unknown>> {
+  const devWorker = await startWorker({ port: await freePort(), persistTo, logFile: join(persistTo, 'wrangler-dev.log') });
+  const direct = new LoadClient(worker.url, 1);
+  const proxied = new LoadClient(devWorker.url, 1);
   try {
-    let worker = await startWorker({ port, persistTo: state });
-    await worker.stop();
+    const latencies = { direct: [] as number[], proxied: [] as number[] };
+    for (let i = 0; i < rounds + 10; i++) {
+      for (const [name, client] of [['direct', direct], ['proxied', proxied]] as const) {
+        const started = performance.now();
+        const response = await client.send(HEALTH);
+        if (response.status !== 200) throw new Error(`/health (${name}): HTTP ${response.status}`);
+        if (i >= 10) latencies[name].push(performance.now() - started);
+      }
+    }
+    const pick = ({ p50_ms, p95_ms, p99_ms }: ReturnType<typeof latencyStats>) => ({ p50_ms, p95_ms, p99_ms });
+    return { health_miniflare: pick(latencyStats(latencies.direct, 0, 1)), health_wrangler_dev: pick(latencyStats(latencies.proxied, 0, 1)) };
+  } finally {
+    direct.close();
+    proxied.close();
+    await devWorker.stop();
+  }
+}
+
+/** Starts a fresh worker with `items` seeded, runs the API benchmarks, stops it. */
+export async function benchApi(options: { items: number; seconds: number }): Promise<{ signed_ack: Record<string, unknown>; index_lookup: Record<string, unknown>; dev_proxy: Record<string, unknown> }> {
+  const state = mkdtempSync(join(tmpdir(), 'clip-recap-bench-'));
+  try {
+    applyMigrations(state);
     await seedItems(state, options.items);
-    worker = await startWorker({ port, persistTo: state });
+    const worker = await startWorker({ port: await freePort(), persistTo: state, runtime: 'miniflare', logFile: join(state, 'worker.log') });
     try {
       // Index lookups first: the signed-ack load leaves hundreds of async jobs for the queue consumer to run,
       // which would compete with the lookups for the same D1.
       const index_lookup = await benchIndexLookup(worker);
       const signed_ack = await benchSignedAck(worker, options.seconds);
-      return { signed_ack, index_lookup };
+      const dev_proxy = await benchDevProxy(worker, state);
+      return { signed_ack, index_lookup, dev_proxy };
     } finally {
       await worker.stop();
     }

@@ -1,6 +1,8 @@
-// Starts the worker on local workerd through `wrangler dev`: migrations applied first, offline (no metrics, no
-// Request.cf fetch, no update check), extra vars passed on the command line. Used by `npm run dev`, the offline
-// demo and the benchmark.
+// Starts the worker on local workerd: migrations applied first, offline (no metrics, no Request.cf fetch, no update
+// check), extra vars passed on the command line. Two runtimes, the same workerd, bindings and local state:
+//   - 'wrangler': `wrangler dev`, with its dev proxy, inspector and reload on save (`npm run dev`, the demo);
+//   - 'miniflare': wrangler's bundle served by Miniflare alone (miniflare-serve.ts), the worker without the dev
+//     tooling in front of it, which is what the benchmark measures (docs/performance.md).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ export const OFFLINE_ENV = {
 } as const;
 
 const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+const MINIFLARE_SERVE = join(ROOT, 'scripts', 'lib', 'miniflare-serve.ts');
 
 export class WorkerStartError extends Error {
   override readonly name = 'WorkerStartError';
@@ -33,6 +36,8 @@ export interface WorkerOptions {
   logFile?: string;
   /** What to do when the local state is stale or corrupt (default: delete the folder and run again). */
   resetHint?: string;
+  /** Who serves the worker (default 'wrangler'); see the top of this file. */
+  runtime?: 'wrangler' | 'miniflare';
 }
 
 export interface RunningWorker {
@@ -78,23 +83,44 @@ export function applyMigrations(persistTo: string, resetHint = 'delete that fold
   return { applied: !/No migrations to apply/.test(migrate.stdout) };
 }
 
-/** Starts `wrangler dev` and, unless inheriting stdio, waits until /health answers. */
+/** Bundles the worker as `wrangler deploy` would (for the default, local environment) into `outdir`. */
+export function bundleWorker(outdir: string): void {
+  const build = spawnSync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', outdir], {
+    cwd: ROOT,
+    env: { ...process.env, ...OFFLINE_ENV, CI: 'true', FORCE_COLOR: '0' },
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new WorkerStartError(`bundling the worker failed:\n${build.stdout}${build.stderr}`);
+}
+
+function runtimeArgs(options: WorkerOptions): string[] {
+  if (options.runtime === 'miniflare') {
+    const bundle = join(options.persistTo, 'bundle');
+    bundleWorker(bundle);
+    return [MINIFLARE_SERVE, '--bundle', bundle, '--port', String(options.port), '--persist-to', options.persistTo, '--vars', JSON.stringify(options.vars ?? {})];
+  }
+  const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  return [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(options.port), '--persist-to', options.persistTo, '--show-interactive-dev-session=false', ...varArgs];
+}
+
+/** Starts the worker (`wrangler dev` unless told otherwise) and, unless inheriting stdio, waits until /health answers. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   ensureDevVars();
   if (!(await isPortFree(options.port))) {
     throw new WorkerStartError(`Port ${options.port} on 127.0.0.1 is already in use (another \`npm run dev\` or \`npm start\`?). Stop it or use --port <n>.`);
   }
   const { applied: migrationsApplied } = applyMigrations(options.persistTo, options.resetHint);
-  const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  const args = runtimeArgs(options);
   // Not a pipe into this process: the demo and the benchmark would spend CPU reading every log line of the worker
   // on the cores it runs on, and a file can be followed with `tail -f` while the demo serves.
   const logFile = options.inherit ? undefined : (options.logFile ?? `${options.persistTo.replace(/[\\/]+$/, '')}.log`);
   const logFd = logFile === undefined ? undefined : openSync(logFile, 'w');
-  const child = spawn(
-    process.execPath,
-    [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(options.port), '--persist-to', options.persistTo, '--show-interactive-dev-session=false', ...varArgs],
-    { cwd: ROOT, env: { ...process.env, ...OFFLINE_ENV, FORCE_COLOR: '0' }, stdio: logFd === undefined ? 'inherit' : ['ignore', logFd, logFd], detached: !options.inherit },
-  );
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...OFFLINE_ENV, FORCE_COLOR: '0' },
+    stdio: logFd === undefined ? 'inherit' : ['ignore', logFd, logFd],
+    detached: !options.inherit,
+  });
   if (logFd !== undefined) closeSync(logFd);
   const output = () => (logFile === undefined ? '' : readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n'));
   const url = `http://127.0.0.1:${options.port}`;
@@ -112,7 +138,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   if (options.inherit) return { url, process: child, stop, migrationsApplied };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new WorkerStartError(`wrangler dev exited early (${logFile}):\n${output()}`);
+    if (child.exitCode !== null) throw new WorkerStartError(`the worker's runtime exited early (${logFile}):\n${output()}`);
     try {
       if ((await fetch(`${url}/health`)).ok) return { url, process: child, logFile, stop, migrationsApplied };
     } catch {
