@@ -1,6 +1,8 @@
 // The search page's engine: reads the index files written by the build (site/lib/search-index.ts) through a
 // loader, fetching only the manifest, the term shards a query needs and the doc files of the results shown.
 // No DOM here (site/lib/search-page.ts draws the results), so the tests run it in Node over a built index.
+// Every file but the manifest is named after the build it belongs to; when one is gone, a deploy has replaced the
+// index since the manifest was read, and the Searcher starts over with the new one (IndexChangedError).
 import type { DocEntry, Postings, SearchManifest } from './search-index.ts';
 import { foldWord, terms, WORD } from './search-text.ts';
 
@@ -65,12 +67,45 @@ export interface Hit {
   text: string;
 }
 
+/** The loader's answer for a file the site does not have (HTTP 404). */
+export class MissingIndexFileError extends Error {
+  override readonly name = 'MissingIndexFileError';
+  readonly file: string;
+  constructor(file: string) {
+    super(`search index: no file ${file}`);
+    this.file = file;
+  }
+}
+
+/**
+ * The index was replaced by a deploy after this page read its manifest. The Searcher has forgotten the old one;
+ * recap numbers it gave before mean nothing now, so the query has to run again.
+ */
+export class IndexChangedError extends Error {
+  override readonly name = 'IndexChangedError';
+  constructor() {
+    super('search index: replaced by a new build; search again');
+  }
+}
+
+/** The name (without .json) of term shard or doc file `n` of build `build`. */
+export function indexFileName(kind: 't' | 'd', n: number, build: string): string {
+  return `${kind}-${n}.${build}`;
+}
+
+/** `file` of the index: a (JSON) value, or MissingIndexFileError when the site does not have it. */
 export type Loader = (file: string) => Promise<unknown>;
+
+/** A query's recap numbers, best first, and the build of the index they number. */
+export interface Results {
+  ids: number[];
+  build: string;
+}
 
 export class Searcher {
   #manifest: Promise<SearchManifest> | undefined;
-  readonly #shards = new Map<number, Promise<Map<string, Postings>>>();
-  readonly #docs = new Map<number, Promise<DocEntry[]>>();
+  /** Loaded (or loading) term shards and doc files, by file name, which names the build. */
+  readonly #files = new Map<string, Promise<unknown>>();
 
   readonly load: Loader;
 
@@ -80,29 +115,61 @@ export class Searcher {
   }
 
   manifest(): Promise<SearchManifest> {
-    return (this.#manifest ??= this.load('manifest') as Promise<SearchManifest>);
+    if (!this.#manifest) {
+      const loading: Promise<SearchManifest> = (this.load('manifest') as Promise<SearchManifest>).catch((error: unknown) => {
+        // A failed load is not kept: the next query asks again (a network hiccup must not end search on the page).
+        if (this.#manifest === loading) this.#manifest = undefined;
+        throw error;
+      });
+      this.#manifest = loading;
+    }
+    return this.#manifest;
   }
 
-  #shard(n: number): Promise<Map<string, Postings>> {
-    let shard = this.#shards.get(n);
-    if (!shard) {
-      // A Map, not the parsed object: a query word such as "constructor" must not find Object.prototype's.
-      shard = this.load(`t-${n}`).then((json) => new Map(Object.entries(json as Record<string, Postings>)));
-      this.#shards.set(n, shard);
+  /** The manifest, and its promise as this Searcher holds it (to tell whether it has been forgotten since). */
+  async #current(): Promise<{ held: Promise<SearchManifest>; manifest: SearchManifest }> {
+    const held = this.manifest();
+    return { held, manifest: await held };
+  }
+
+  /**
+   * File `kind`-`n` of `manifest`'s build, parsed. If the site no longer has it, a deploy has replaced the index:
+   * the manifest is forgotten (once, if it is still the one held) and the caller gets IndexChangedError. A failed
+   * load is not kept.
+   */
+  #file<T>(held: Promise<SearchManifest>, manifest: SearchManifest, kind: 't' | 'd', n: number, parse: (json: unknown) => T): Promise<T> {
+    const name = indexFileName(kind, n, manifest.build);
+    let file = this.#files.get(name) as Promise<T> | undefined;
+    if (!file) {
+      const loading: Promise<T> = this.load(name)
+        .then(parse)
+        .catch((error: unknown) => {
+          if (this.#files.get(name) === loading) this.#files.delete(name);
+          if (!(error instanceof MissingIndexFileError)) throw error;
+          if (this.#manifest === held) {
+            this.#manifest = undefined;
+            for (const old of this.#files.keys()) if (old.endsWith(`.${manifest.build}`)) this.#files.delete(old);
+          }
+          throw new IndexChangedError();
+        });
+      this.#files.set(name, (file = loading));
     }
-    return shard;
+    return file;
   }
 
   /** Recaps holding `q` -> weight (completions of a prefix at PREFIX_FACTOR, the best one per recap). */
-  async #matches(keys: readonly string[], q: QueryTerm): Promise<Map<number, number>> {
+  async #matches(held: Promise<SearchManifest>, manifest: SearchManifest, q: QueryTerm): Promise<Map<number, number>> {
+    // A Map, not the parsed object: a query word such as "constructor" must not find Object.prototype's.
+    const shard = (n: number) => this.#file(held, manifest, 't', n, (json) => new Map(Object.entries(json as Record<string, Postings>)));
+    const keys = manifest.shards;
     if (!q.prefix) {
       const n = shardOf(keys, q.term);
-      const list = n < 0 ? undefined : (await this.#shard(n)).get(q.term);
+      const list = n < 0 ? undefined : (await shard(n)).get(q.term);
       return list ? decodePostings(list) : new Map();
     }
     const out = new Map<number, number>();
-    for (const shard of await Promise.all(shardsOfPrefix(keys, q.term).map((n) => this.#shard(n)))) {
-      for (const [term, list] of shard) {
+    for (const entries of await Promise.all(shardsOfPrefix(keys, q.term).map(shard))) {
+      for (const [term, list] of entries) {
         if (!term.startsWith(q.term)) continue;
         const factor = term === q.term ? 1 : PREFIX_FACTOR;
         for (const [id, weight] of decodePostings(list)) out.set(id, Math.max(out.get(id) ?? 0, weight * factor));
@@ -115,13 +182,13 @@ export class Searcher {
    * Recap numbers holding every term of the query, best first: the sum over terms of weight x rarity
    * (log(1 + recaps / recaps with the term)); equal scores keep the site's order, newest first.
    */
-  async search(query: readonly QueryTerm[]): Promise<number[]> {
-    if (query.length === 0) return [];
-    const { docs, shards } = await this.manifest();
-    const found = await Promise.all(query.map((q) => this.#matches(shards, q)));
+  async search(query: readonly QueryTerm[]): Promise<Results> {
+    if (query.length === 0) return { ids: [], build: '' };
+    const { held, manifest } = await this.#current();
+    const found = await Promise.all(query.map((q) => this.#matches(held, manifest, q)));
     let scores: Map<number, number> | undefined;
     for (const matches of found) {
-      const rarity = Math.log(1 + docs / Math.max(1, matches.size));
+      const rarity = Math.log(1 + manifest.docs / Math.max(1, matches.size));
       const next = new Map<number, number>();
       for (const [id, weight] of matches) {
         const before = scores ? scores.get(id) : 0;
@@ -129,18 +196,22 @@ export class Searcher {
       }
       scores = next;
     }
-    return [...scores!].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id);
+    return { ids: [...scores!].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id), build: manifest.build };
   }
 
-  /** Slug, title, date and text of these recaps, fetching their doc files. */
-  async hits(ids: readonly number[]): Promise<Hit[]> {
-    const { docsPerFile } = await this.manifest();
+  /**
+   * Slug, title, date and text of recaps `ids` of `build` (as `search()` gave them), fetching their doc files.
+   * IndexChangedError when the index is no longer that build: its numbers would name other recaps.
+   */
+  async hits(ids: readonly number[], build: string): Promise<Hit[]> {
+    if (ids.length === 0) return [];
+    const { held, manifest } = await this.#current();
+    if (manifest.build !== build) throw new IndexChangedError();
     return Promise.all(
       ids.map(async (id) => {
-        const n = Math.floor(id / docsPerFile);
-        let file = this.#docs.get(n);
-        if (!file) this.#docs.set(n, (file = this.load(`d-${n}`) as Promise<DocEntry[]>));
-        const [slug, title, dateLabel, text] = (await file)[id % docsPerFile]!;
+        const n = Math.floor(id / manifest.docsPerFile);
+        const file = await this.#file(held, manifest, 'd', n, (json) => json as DocEntry[]);
+        const [slug, title, dateLabel, text] = file[id % manifest.docsPerFile]!;
         return { slug, title, dateLabel, text };
       }),
     );

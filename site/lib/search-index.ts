@@ -1,11 +1,16 @@
 // The site's full-text search index, built from the recaps while Astro builds the pages
 // (site/pages/search-index/[file].json.ts) and read by the search page's script (site/lib/search-client.ts).
 // Static JSON files, fetched only as a query needs them:
-//   manifest.json  how many recaps, how many per doc file, and the key of every term shard
-//   t-<n>.json     term shard n: every term that starts with its key -> postings (recap, weight)
-//   d-<n>.json     recaps n*DOCS_PER_FILE...: slug, title, date and the text excerpts are cut from
+//   manifest.json        the build's id, how many recaps, how many per doc file, and the key of every term shard
+//   t-<n>.<build>.json   term shard n: every term that starts with its key -> postings (recap, weight)
+//   d-<n>.<build>.json   recaps n*DOCS_PER_FILE...: slug, title, date and the text excerpts are cut from
+// The build id is a hash of the index, in every file name but the manifest's: a search page left open across a
+// deploy holds the old manifest, and its next shard would otherwise come from the new index, numbered and split
+// differently (wrong results, silently). With the id, the old files are gone (404) and the page reloads the index.
 // Recaps are numbered in the site's order (newest first), so equal scores list the newer recap first.
 // No Astro imports: the tests build and query indexes directly.
+import { createHash } from 'node:crypto';
+import { indexFileName } from './search-client.ts';
 import { terms } from './search-text.ts';
 
 export interface SearchDoc {
@@ -35,7 +40,9 @@ export const SHARD_CHARS = 32_000;
 const MAX_KEY = 4;
 
 export interface SearchManifest {
-  version: 1;
+  version: 2;
+  /** Hash of the index's content: part of every other file's name. */
+  build: string;
   docs: number;
   docsPerFile: number;
   /** Shard n holds the terms whose longest prefix among these keys is shards[n]. */
@@ -124,13 +131,15 @@ export function buildSearchIndex(docs: readonly SearchDoc[]): SearchIndex {
   for (let i = 0; i < docs.length; i += DOCS_PER_FILE) {
     docFiles.push(docs.slice(i, i + DOCS_PER_FILE).map((d) => [d.slug, d.title, d.dateLabel, docText(d)]));
   }
-  return { manifest: { version: 1, docs: docs.length, docsPerFile: DOCS_PER_FILE, shards: keys }, shards, docFiles };
+  const build = createHash('sha256').update(JSON.stringify([keys, shards, docFiles])).digest('hex').slice(0, 12);
+  return { manifest: { version: 2, build, docs: docs.length, docsPerFile: DOCS_PER_FILE, shards: keys }, shards, docFiles };
 }
 
 /** The index as the files the site serves under /search-index/: name -> JSON. */
 export function searchIndexFiles(index: SearchIndex): Map<string, string> {
+  const { build } = index.manifest;
   const files = new Map<string, string>([['manifest', JSON.stringify(index.manifest)]]);
-  index.shards.forEach((shard, n) => files.set(`t-${n}`, JSON.stringify(shard)));
-  index.docFiles.forEach((entries, n) => files.set(`d-${n}`, JSON.stringify(entries)));
+  index.shards.forEach((shard, n) => files.set(indexFileName('t', n, build), JSON.stringify(shard)));
+  index.docFiles.forEach((entries, n) => files.set(indexFileName('d', n, build), JSON.stringify(entries)));
   return files;
 }

@@ -2,12 +2,13 @@
 // types, keeps the query in the address (?q=), and draws the results. Everything from the index (titles, clip
 // titles, transcripts) goes into the page as text nodes, never through an HTML parser; links are built here,
 // to our own /recaps/<slug>/ pages only.
-import { excerpt, parseQuery, Searcher, type Hit, type QueryTerm } from './search-client.ts';
+import { excerpt, IndexChangedError, MissingIndexFileError, parseQuery, Searcher, type Hit, type QueryTerm } from './search-client.ts';
 
 const PAGE = 10;
 
 async function loadJson(file: string): Promise<unknown> {
   const res = await fetch(`/search-index/${file}.json`);
+  if (res.status === 404) throw new MissingIndexFileError(file);
   if (!res.ok) throw new Error(`search index: ${file} answered ${res.status}`);
   return res.json();
 }
@@ -40,7 +41,7 @@ export function startSearch(root: HTMLElement): void {
   const more = root.querySelector<HTMLButtonElement>('.search-more')!;
   const searcher = new Searcher(loadJson);
   let run = 0;
-  let shown: { ids: number[]; query: QueryTerm[]; count: number; loading: boolean } | undefined;
+  let shown: { ids: number[]; build: string; query: QueryTerm[]; count: number; loading: boolean } | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const showMore = async (current: number) => {
@@ -50,7 +51,7 @@ export function startSearch(root: HTMLElement): void {
     results.loading = true;
     try {
       const ids = results.ids.slice(results.count, results.count + PAGE);
-      const hits = await searcher.hits(ids);
+      const hits = await searcher.hits(ids, results.build);
       if (current !== run) return;
       const items = hits.map((hit) => resultItem(hit, results.query));
       list.append(...items);
@@ -64,24 +65,35 @@ export function startSearch(root: HTMLElement): void {
     }
   };
 
-  const search = async () => {
+  const unavailable = () => {
+    status.textContent = '';
+    root.querySelector('.search-unavailable')?.removeAttribute('hidden');
+  };
+
+  const search = async (): Promise<void> => {
     const current = ++run;
     const text = input.value;
     const query = parseQuery(text);
     history.replaceState(null, '', text.trim() ? `?q=${encodeURIComponent(text)}` : location.pathname);
-    try {
-      const ids = await searcher.search(query);
-      if (current !== run) return;
-      list.replaceChildren();
-      more.hidden = true;
-      shown = { ids, query, count: 0, loading: false };
-      const shownText = text.trim();
-      status.textContent = query.length === 0 ? '' : ids.length === 0 ? `No recap matches “${shownText}”.` : `${ids.length} ${ids.length === 1 ? 'recap' : 'recaps'} for “${shownText}”`;
-      await showMore(current);
-    } catch {
-      if (current !== run) return;
-      status.textContent = '';
-      root.querySelector('.search-unavailable')?.removeAttribute('hidden');
+    // Twice at most: a deploy that replaced the index while the query ran makes it run again on the new one.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { ids, build } = await searcher.search(query);
+        if (current !== run) return;
+        list.replaceChildren();
+        more.hidden = true;
+        shown = { ids, build, query, count: 0, loading: false };
+        root.querySelector('.search-unavailable')?.setAttribute('hidden', '');
+        const shownText = text.trim();
+        status.textContent = query.length === 0 ? '' : ids.length === 0 ? `No recap matches “${shownText}”.` : `${ids.length} ${ids.length === 1 ? 'recap' : 'recaps'} for “${shownText}”`;
+        await showMore(current);
+        return;
+      } catch (error) {
+        if (current !== run) return;
+        if (error instanceof IndexChangedError && attempt < 2) continue;
+        unavailable();
+        return;
+      }
     }
   };
 
@@ -94,7 +106,15 @@ export function startSearch(root: HTMLElement): void {
     clearTimeout(timer);
     void search();
   });
-  more.addEventListener('click', () => void showMore(run));
+  more.addEventListener('click', () => {
+    const current = run;
+    showMore(current).catch((error: unknown) => {
+      if (current !== run) return;
+      // The index was replaced since these results were found: find them again in the new one.
+      if (error instanceof IndexChangedError) void search();
+      else unavailable();
+    });
+  });
   const q = new URLSearchParams(location.search).get('q');
   if (q) {
     input.value = q;

@@ -7,7 +7,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FALLBACK_WARNING } from '../../site/lib/front-matter.ts';
 import { PAGE_SIZE } from '../../site/lib/listing.ts';
-import { decodePostings, shardOf } from '../../site/lib/search-client.ts';
+import { decodePostings, indexFileName, shardOf } from '../../site/lib/search-client.ts';
 import type { DocEntry, SearchManifest } from '../../site/lib/search-index.ts';
 import { terms } from '../../site/lib/search-text.ts';
 import { buildSite, TEST_SITE_URL, type SiteBuild } from './helpers/build.ts';
@@ -34,10 +34,10 @@ afterAll(async () => {
 function searchIndex(b: SiteBuild) {
   const json = (file: string) => JSON.parse(read(b, `search-index/${file}.json`));
   const manifest = json('manifest') as SearchManifest;
-  const docs = Array.from({ length: Math.ceil(manifest.docs / manifest.docsPerFile) }, (_, n) => json(`d-${n}`) as DocEntry[]).flat();
+  const docs = Array.from({ length: Math.ceil(manifest.docs / manifest.docsPerFile) }, (_, n) => json(indexFileName('d', n, manifest.build)) as DocEntry[]).flat();
   const postings = (term: string) => {
     const n = shardOf(manifest.shards, term);
-    const list = n < 0 ? undefined : (json(`t-${n}`) as Record<string, number[]>)[term];
+    const list = n < 0 ? undefined : (json(indexFileName('t', n, manifest.build)) as Record<string, number[]>)[term];
     return list ? decodePostings(list) : new Map<number, number>();
   };
   return { manifest, docs, postings };

@@ -1,6 +1,8 @@
 // Search in a real browser (playwright-core driving Debian's Chromium) on the production fixture build: results as
-// the reader types, from the index files only, hostile text kept as text, and "More results" pressed twice.
+// the reader types, from the index files only, hostile text kept as text, "More results" pressed twice, and an
+// index replaced by a deploy while the page is open.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSearchIndex, searchIndexFiles } from '../../site/lib/search-index.ts';
 import { CHROMIUM, haveChromium, IN_CI, startBrowserSite, type BrowserSite } from './helpers/browser.ts';
 import { loadRecaps } from './helpers/content.ts';
 
@@ -88,6 +90,33 @@ describe.skipIf(!haveChromium && !IN_CI)('search in a browser', () => {
     await expect.poll(() => more.isHidden()).toBe(true);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe(await results.nth(10).getAttribute('href'));
     expect(watch.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('searches the new index when a deploy replaced it while the page was open', async () => {
+    const { page, watch } = await open('/search/');
+    const links = page.locator('.search-result-title a');
+    await page.locator('#search-input').fill('poison message');
+    await expect.poll(() => links.first().getAttribute('href')).toBe(`/recaps/${DAILY.slug}/`);
+    // The deploy: the site now has another index, and the files of the one this page read are gone.
+    const later = { slug: 'deployed-later', title: 'Webhook replay, deployed later', dateLabel: 'Fri, 6 Feb 2026', description: '', tags: [], category: 'development', body: '', clips: [] };
+    const files = searchIndexFiles(buildSearchIndex([later]));
+    const served: string[] = [];
+    await page.route('**/search-index/**', (route) => {
+      const name = new URL(route.request().url()).pathname.replace(/^\/search-index\//, '').replace(/\.json$/, '');
+      served.push(name);
+      const json = files.get(name);
+      return json === undefined ? route.fulfill({ status: 404, body: 'Not found' }) : route.fulfill({ status: 200, contentType: 'application/json', body: json });
+    });
+    await page.locator('#search-input').fill('webhook');
+    await expect.poll(() => page.locator('.search-status').textContent()).toBe('1 recap for “webhook”');
+    expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['/recaps/deployed-later/']);
+    expect(await page.locator('.search-unavailable').isHidden()).toBe(true);
+    // The old build's shard first (gone), then the new manifest and the new build's files.
+    expect(served[0]).toMatch(/^t-\d+\.[0-9a-f]{12}$/);
+    expect(served.slice(1, 2)).toEqual(['manifest']);
+    expect(files.has(served[0]!)).toBe(false);
+    expect(watch.errors.every((e) => /404/.test(e))).toBe(true);
     await page.close();
   });
 

@@ -2,7 +2,7 @@
 // (run in Node over an index built here, through the same JSON files the site serves) and excerpts.
 // The built index and the search page in Chromium: build.test.ts and search-browser.test.ts.
 import { describe, expect, it } from 'vitest';
-import { decodePostings, excerpt, parseQuery, Searcher, shardOf, shardsOfPrefix, type ExcerptPart } from '../../site/lib/search-client.ts';
+import { decodePostings, excerpt, IndexChangedError, MissingIndexFileError, parseQuery, Searcher, shardOf, shardsOfPrefix, type ExcerptPart } from '../../site/lib/search-client.ts';
 import { decodeEntities, htmlToText, searchDoc } from '../../site/lib/search-docs.ts';
 import { buildSearchIndex, docText, searchIndexFiles, SHARD_CHARS, termWeights, WEIGHTS, type SearchDoc } from '../../site/lib/search-index.ts';
 import { foldWord, terms } from '../../site/lib/search-text.ts';
@@ -22,7 +22,10 @@ function searcherOver(docs: SearchDoc[]) {
     if (json === undefined) throw new Error(`no index file ${file}`);
     return JSON.parse(json);
   });
-  const find = async (q: string) => (await searcher.hits(await searcher.search(parseQuery(q)))).map((h) => h.slug);
+  const find = async (q: string) => {
+    const { ids, build } = await searcher.search(parseQuery(q));
+    return (await searcher.hits(ids, build)).map((h) => h.slug);
+  };
   return { searcher, files, fetched, find };
 }
 
@@ -102,7 +105,7 @@ describe('index shards', () => {
     const shard = index.shards[shardOf(keys, 'recap')]!;
     expect([...decodePostings(shard.recap!).keys()]).toEqual(docs.map((_, i) => i));
     expect(index.docFiles.flat().map((e) => e[0])).toEqual(docs.map((d) => d.slug));
-    expect(index.manifest).toMatchObject({ version: 1, docs: 200 });
+    expect(index.manifest).toMatchObject({ version: 2, docs: 200, build: expect.stringMatching(/^[0-9a-f]{12}$/) });
   });
 });
 
@@ -146,9 +149,76 @@ describe('searching', () => {
     const fresh = searcherOver(docs);
     await fresh.find('backoff');
     expect(fresh.fetched.filter((f) => f === 'manifest')).toHaveLength(1);
-    expect(fresh.fetched.filter((f) => f.startsWith('t-'))).toHaveLength(1);
-    expect(fresh.fetched.filter((f) => f.startsWith('d-'))).toEqual(['d-0']);
-    expect(await searcher.search(parseQuery('nothingmatches'))).toEqual([]);
+    const { build } = JSON.parse(fresh.files.get('manifest')!) as { build: string };
+    expect(fresh.fetched.filter((f) => f.startsWith('t-'))).toEqual([expect.stringMatching(new RegExp(`^t-\\d+\\.${build}$`))]);
+    expect(fresh.fetched.filter((f) => f.startsWith('d-'))).toEqual([`d-0.${build}`]);
+    expect((await searcher.search(parseQuery('nothingmatches'))).ids).toEqual([]);
+  });
+});
+
+describe('an index replaced by a deploy while the page is open', () => {
+  const before = [doc('old-a', { title: 'Queue retries' }), doc('old-b', { title: 'Webhook signatures' })];
+  // The new build numbers the recaps differently (a new one first) and splits nothing alike.
+  const after = [doc('new-first', { title: 'Webhook replay' }), ...before];
+
+  /** A site that serves `before`'s files until deploy(), then only `after`'s (the old ones answer 404). */
+  function deployedSite() {
+    let files = searchIndexFiles(buildSearchIndex(before));
+    const failNext = new Set<string>();
+    const searcher = new Searcher(async (file) => {
+      if (failNext.delete(file)) throw new TypeError('Failed to fetch');
+      const json = files.get(file);
+      if (json === undefined) throw new MissingIndexFileError(file);
+      return JSON.parse(json);
+    });
+    const slugs = async (q: string) => {
+      const { ids, build } = await searcher.search(parseQuery(q));
+      return (await searcher.hits(ids, build)).map((h) => h.slug);
+    };
+    return { searcher, slugs, failNext, deploy: () => (files = searchIndexFiles(buildSearchIndex(after))) };
+  }
+
+  it('names every file but the manifest after a hash of the index', () => {
+    const a = searchIndexFiles(buildSearchIndex(before));
+    const again = searchIndexFiles(buildSearchIndex(before.map((d) => ({ ...d }))));
+    const b = searchIndexFiles(buildSearchIndex(after));
+    expect([...again.keys()]).toEqual([...a.keys()]);
+    const build = (files: Map<string, string>) => (JSON.parse(files.get('manifest')!) as { build: string }).build;
+    expect(build(b)).not.toBe(build(a));
+    expect([...a.keys()].filter((f) => f !== 'manifest').every((f) => f.endsWith(`.${build(a)}`))).toBe(true);
+  });
+
+  it('says so when a file of the old build is gone, then searches the new index', async () => {
+    const site = deployedSite();
+    expect(await site.slugs('queue')).toEqual(['old-a']);
+    site.deploy();
+    // The old manifest is still held; the shard for "webhook" is not loaded yet and is gone from the site.
+    await expect(site.searcher.search(parseQuery('webhook'))).rejects.toBeInstanceOf(IndexChangedError);
+    expect(await site.slugs('webhook')).toEqual(['new-first', 'old-b']);
+    expect(await site.slugs('queue')).toEqual(['old-a']);
+  });
+
+  it('never gives the new build\'s recaps for numbers found in the old one', async () => {
+    const site = deployedSite();
+    const found = await site.searcher.search(parseQuery('webhook'));
+    expect(found.ids).toEqual([1]);
+    site.deploy();
+    // Number 1 is old-b in the old build and old-a in the new one.
+    await expect(site.searcher.hits(found.ids, found.build)).rejects.toBeInstanceOf(IndexChangedError);
+    const again = await site.searcher.search(parseQuery('webhook'));
+    expect(again.build).not.toBe(found.build);
+    await expect(site.searcher.hits(found.ids, found.build)).rejects.toBeInstanceOf(IndexChangedError);
+    expect((await site.searcher.hits(again.ids, again.build)).map((h) => h.slug)).toEqual(['new-first', 'old-b']);
+  });
+
+  it('does not keep a failed load: the next query asks again', async () => {
+    const site = deployedSite();
+    site.failNext.add('manifest');
+    await expect(site.slugs('queue')).rejects.toThrow('Failed to fetch');
+    const { build } = await site.searcher.manifest();
+    site.failNext.add(`d-0.${build}`);
+    await expect(site.slugs('queue')).rejects.toThrow('Failed to fetch');
+    expect(await site.slugs('queue')).toEqual(['old-a']);
   });
 });
 
