@@ -54,8 +54,9 @@ function plainScalar(text: string): Value {
       const n = Number(text);
       // js-yaml reads the integer `-0` as 0 (and the float `-0.0` as -0).
       if (n === 0 && DECIMAL_INT.test(text)) return 0;
-      // Beyond safe integers js-yaml's parseInt may round differently: leave those to it.
-      return Number.isSafeInteger(n) || !DECIMAL_INT.test(text) ? n : unsupported();
+      // Beyond safe integers js-yaml's parseInt may round differently, and a decimal too large for a number is a
+      // string to js-yaml, not Infinity: leave those to it.
+      return Number.isSafeInteger(n) || (!DECIMAL_INT.test(text) && Number.isFinite(n)) ? n : unsupported();
     }
     // A scalar that starts with a digit and cannot be a number or a date (a commit sha, a version "0.1.0") is a
     // string; anything that might be one, or starts with a sign or a dot, goes to js-yaml.
@@ -121,7 +122,8 @@ class Reader {
       const m = KEY.exec(line.text);
       if (!m) return unsupported();
       const key = m[1]!;
-      if (key === '__proto__' || Object.hasOwn(out, key)) unsupported();
+      // js-yaml reads a key `True` or `NULL` as a boolean or null and names it "true" or "null".
+      if (key === '__proto__' || Object.hasOwn(out, key) || NULL.test(key) || BOOL.test(key)) unsupported();
       this.i++;
       out[key] = m[2] === undefined || m[2] === '' ? this.nested(indent) : scalar(m[2]);
     }
@@ -158,11 +160,13 @@ export function parseSimpleYaml(yaml: string): Record<string, unknown> | undefin
   if (/[\t\r\ufeff\x85\u2028\u2029]/.test(yaml) || (OUTSIDE_PRINTABLE_BMP.test(yaml) && NON_PRINTABLE.test(yaml))) return undefined;
   const lines: Line[] = [];
   for (const raw of yaml.split('\n')) {
-    const text = raw.trimStart();
+    // Only spaces indent, and only spaces (tabs are refused above) are YAML's white space: String#trim would also
+    // take U+3000, U+00A0 and the like, which js-yaml keeps in a value or refuses as indentation.
+    const text = raw.replace(/^ +/, '');
     if (text === '') continue;
     if (text.startsWith('#') || text.startsWith('---') || text.startsWith('...') || text.startsWith('%')) return undefined;
     // Trailing spaces: js-yaml drops them after plain scalars and quotes alike; dropping them here is the same.
-    lines.push({ indent: raw.length - text.length, text: text.trimEnd() });
+    lines.push({ indent: raw.length - text.length, text: text.replace(/ +$/, '') });
   }
   if (lines.length === 0 || lines[0]!.indent !== 0) return undefined;
   try {
