@@ -2,7 +2,8 @@
 // mdast tree and serialised by remark (untrusted text only ever becomes text nodes), under a `---` YAML block.
 // Deterministic: the same items give byte-identical files, so re-publishing an unchanged recap is a no-op.
 import { dump, load } from 'js-yaml';
-import type { Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
+import type { Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent, Text } from 'mdast';
+import type { Handle } from 'mdast-util-to-markdown';
 import { remark } from 'remark';
 import remarkGfm from 'remark-gfm';
 import type { GitHubEvent } from '../schemas/github-event.ts';
@@ -131,8 +132,27 @@ async function body(clips: readonly RecapClip[], frontmatter: Omit<RecapFrontmat
   const tree: Root = { type: 'root', children: nodes };
   // With GFM's rules, as the site reads the body: text that GFM would turn into a link (`www.x.com`, `a@b.com`,
   // `https://…`) or a strikethrough (`~~x~~`) is escaped, so a viewer's title stays text.
-  return remark().use(remarkGfm).stringify(tree);
+  return remark().use(remarkGfm).data('settings', { handlers: { text: textWithEveryUnderscoreEscaped } }).stringify(tree);
 }
+
+/**
+ * Text nodes as remark writes them, plus every `_` escaped. remark leaves an underscore between two "word"
+ * characters bare (`a_b` cannot open emphasis), but it judges a character by one UTF-16 unit: next to an emoji or
+ * another symbol beyond U+FFFF, which CommonMark counts as punctuation, `🎉_x_𛲜` became emphasis on the blog.
+ */
+const textWithEveryUnderscoreEscaped: Handle = (node: Text, _parent, state, info) => {
+  const written = state.safe(node.value, info);
+  let out = '';
+  for (let i = 0; i < written.length; i++) {
+    const c = written[i]!;
+    if (c === '\\') {
+      // An escape and what it escapes pass as they are.
+      out += c + (written[i + 1] ?? '');
+      i++;
+    } else out += c === '_' ? '\\_' : c;
+  }
+  return out;
+};
 
 /** Builds and validates the post. Throws (a ZodError) rather than produce a post the site would refuse. */
 export async function buildRecap(input: RecapInput, prose: ProseWriter = templateProse): Promise<BuiltRecap> {

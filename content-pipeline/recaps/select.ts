@@ -61,7 +61,7 @@ export function selectClips(sources: readonly RecapSource[], options: SelectionO
 }
 
 export function topicSlug(topic: string): string {
-  return topic.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  return topic.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
 }
 
 /** The post's path in the content collection and its review branch; the same recap always maps to the same ones. */
