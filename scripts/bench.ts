@@ -28,9 +28,11 @@ const quick = values.quick!;
 async function benchDemo(): Promise<Record<string, unknown>> {
   const state = mkdtempSync(join(tmpdir(), 'clip-recap-bench-demo-'));
   try {
+    // One worker port for both runs: the first run's recaps link their thumbnails to it.
+    const port = await freePort();
     const run = async () => {
       const started = performance.now();
-      const child = spawnSync(process.execPath, ['scripts/start.ts', '--no-serve', '--state', state, '--port', String(await freePort()), '--site-port', String(await freePort())], {
+      const child = spawnSync(process.execPath, ['scripts/start.ts', '--no-serve', '--state', state, '--port', String(port), '--site-port', String(await freePort())], {
         cwd: ROOT,
         encoding: 'utf8',
         env: { ...process.env, FORCE_COLOR: '0' },

@@ -4,28 +4,29 @@
 // its own branch of a real local git repository standing in for the blog repo and merges it as a reviewer would,
 // builds the site from the merged recaps and serves it. State and output live in .demo/ (git-ignored).
 //   npm start [-- --no-serve] [--port 8787] [--site-port 4321] [--fresh] [--state .demo]
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
 import { hasReached, type ContentGenerationResponse, type ContentItem } from '../content-pipeline/index.ts';
 import { BROADCASTER, CLIPS, GITHUB_EVENTS, WEEK } from '../sample-data/index.ts';
 import { ApiClient } from './lib/api-client.ts';
 import { parseCli, portFlag } from './lib/cli-args.ts';
+import { DemoError, openDemoState, type DemoState } from './lib/demo-state.ts';
 import { localSigningKey, ROOT } from './lib/dev-vars.ts';
 import { isPortFree } from './lib/ports.ts';
 import { countPages } from './lib/count-pages.ts';
 import { Progress } from './lib/progress.ts';
 import { serveStatic } from './lib/static-server.ts';
 import { startWorker, WorkerStartError, type RunningWorker } from './lib/worker-process.ts';
-import { LocalGitPublisher, mergeBranch } from './publish/local-git.ts';
+import { GitCommandError, isMerged, LocalGitPublisher, mergeBranch } from './publish/local-git.ts';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from './sandbox/index.ts';
 
 const USAGE = 'usage: npm start [-- --no-serve] [--port 8787] [--site-port 4321] [--fresh] [--state .demo]';
 const { values } = parseCli(USAGE, {
   options: {
     'no-serve': { type: 'boolean', default: false },
-    port: { type: 'string', default: '8787' },
+    port: { type: 'string' },
     'site-port': { type: 'string', default: '4321' },
     fresh: { type: 'boolean', default: false },
     state: { type: 'string', default: join(ROOT, '.demo') },
@@ -34,16 +35,13 @@ const { values } = parseCli(USAGE, {
 const DEMO = resolve(values.state!);
 const BLOG = join(DEMO, 'blog');
 const SITE_OUT = join(DEMO, 'site');
-const workerPort = portFlag(USAGE, 'port', values.port);
+const DEFAULT_WORKER_PORT = 8787;
+const portGiven = values.port === undefined ? undefined : portFlag(USAGE, 'port', values.port);
 const sitePort = portFlag(USAGE, 'site-port', values['site-port']);
 const serve = !values['no-serve'];
 const progress = new Progress();
 const DAY = 86_400_000;
 const IDENTITY = { name: 'clip-recap demo', email: 'demo@clip-recap.invalid' };
-
-class DemoError extends Error {
-  override readonly name = 'DemoError';
-}
 
 function git(args: string[], cwd = BLOG): string {
   const run = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
@@ -103,6 +101,8 @@ async function deliverWebhooks(worker: RunningWorker): Promise<number> {
 interface Published {
   path: string;
   outcome: string;
+  /** Whether this run merged its branch into main. */
+  merged: boolean;
 }
 
 async function publishRecaps(api: ApiClient): Promise<Published[]> {
@@ -114,22 +114,35 @@ async function publishRecaps(api: ApiClient): Promise<Published[]> {
   requests.push({ content_type: 'weekly_summary', date_range: WEEK });
   // All recap jobs go to the queue at once (the consumer takes them in one batch), then land in order.
   const jobs = await Promise.all(requests.map(async (request) => (await api.request<{ job_id: string }>('POST', '/api/recaps/publish', { ...request, dry_run: true })).body.job_id));
-  const finished = await Promise.all(jobs.map((jobId) => api.waitForJob(jobId)));
+  let finishedCount = 0;
+  progress.bar('publish', 0, jobs.length);
+  const finished = await Promise.all(
+    jobs.map(async (jobId) => {
+      const job = await api.waitForJob(jobId);
+      progress.bar('publish', ++finishedCount, jobs.length);
+      return job;
+    }),
+  );
   const published: Published[] = [];
   for (const job of finished) {
     const results = job.results as { outcome: string; branch?: string; path?: string; title?: string; markdown?: string; pr_body?: string };
     if (results.outcome === 'skipped' || !results.markdown || !results.path || !results.branch) continue;
     const result = await publisher.publish({ branch: results.branch, title: results.title ?? results.path, body: results.pr_body ?? '', files: [{ path: results.path, content: results.markdown }] });
-    // A reviewer merges the branch; an unchanged recap needs no merge.
-    if (result.outcome !== 'unchanged') mergeBranch(BLOG, results.branch, 'main', { identity: IDENTITY });
-    published.push({ path: results.path, outcome: result.outcome });
+    // A reviewer merges the branch. Not only when this run committed: a run stopped between a commit and its merge
+    // leaves a branch whose recap is "unchanged" next time, and it must still reach main.
+    const merged = !isMerged(BLOG, results.branch, 'main');
+    if (merged) mergeBranch(BLOG, results.branch, 'main', { identity: IDENTITY });
+    published.push({ path: results.path, outcome: result.outcome, merged });
   }
   return published;
 }
 
+/** The site build while it runs, so that an interrupted demo stops it too. */
+let siteBuild: ChildProcess | undefined;
+
 function buildSite(): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts/site/build.mjs')], {
+    const child = (siteBuild = spawn(process.execPath, [join(ROOT, 'scripts/site/build.mjs')], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -140,19 +153,50 @@ function buildSite(): Promise<string> {
         SITE_CACHE_DIR: join(DEMO, 'site-cache'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    }));
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new DemoError(`site build failed:\n${out}`))));
+    child.on('close', (code) => {
+      siteBuild = undefined;
+      if (code === 0) resolve(out);
+      else reject(new DemoError(`site build failed:\n${out}`));
+    });
   });
 }
+
+const FRESH_COMMAND = `npm start -- --fresh${DEMO === resolve(ROOT, '.demo') ? '' : ` --state ${DEMO}`}`;
+
+/** What stops the running parts; set once they run. */
+let stopRunning: (() => Promise<void>) | undefined;
+/** Ends serving (Ctrl+C then is the normal end); set while serving. */
+let stopServing: (() => void) | undefined;
+let state: DemoState | undefined;
+let interrupted = false;
+
+// Ctrl+C before the site is served (or a SIGTERM) stops the worker and the sandbox too: the worker runs in its own
+// process group, which the terminal's Ctrl+C does not reach, and would hold its port for the next run.
+function onSignal(signal: NodeJS.Signals): void {
+  if (stopServing) return stopServing();
+  if (interrupted) return;
+  interrupted = true;
+  progress.fail(progress.stage ?? 'demo', `interrupted (${signal}); stopping the worker and the sandbox`);
+  siteBuild?.kill('SIGTERM');
+  void (stopRunning?.() ?? Promise.resolve()).catch(() => undefined).finally(() => {
+    state?.release();
+    process.exit(130);
+  });
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('exit', () => state?.release());
 
 async function main(): Promise<void> {
   const started = performance.now();
   console.log(`clip-recap offline demo — state and output in ${DEMO}\n`);
-  if (values.fresh) rmSync(DEMO, { recursive: true, force: true });
-  mkdirSync(DEMO, { recursive: true });
+  state = openDemoState({ dir: DEMO, fresh: values.fresh!, port: portGiven, defaultPort: DEFAULT_WORKER_PORT, protect: [ROOT], freshCommand: FRESH_COMMAND });
+  const workerPort = state.port;
+  if (workerPort === sitePort) throw new DemoError(`--port and --site-port are both ${sitePort}: the worker and the site need a port each.`);
   for (const [port, what] of [[workerPort, '--port'], [sitePort, '--site-port']] as const) {
     if (!(await isPortFree(port))) throw new DemoError(`Port ${port} on 127.0.0.1 is in use (another \`npm start\` or \`npm run dev\`?). Stop it, or pick another with ${what} <n>.`);
   }
@@ -161,13 +205,13 @@ async function main(): Promise<void> {
   const sandbox: Sandbox = await startSandbox();
   progress.done('sandbox', 'fake Twitch, GitHub, transcription and Discord on 127.0.0.1');
   let worker: RunningWorker | undefined;
-  const shutdown = async () => {
+  const shutdown = (stopRunning = async () => {
     await worker?.stop();
     await sandbox.stop();
-  };
+  });
   try {
     progress.start('worker');
-    worker = await startWorker({ port: workerPort, persistTo: join(DEMO, 'wrangler-state'), logFile: join(DEMO, 'worker.log'), resetHint: `run \`npm start -- --fresh${DEMO === resolve(ROOT, '.demo') ? '' : ` --state ${DEMO}`}\` (it deletes ${DEMO} and starts over).`, vars: { ...sandbox.workerVars, PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}` } });
+    worker = await startWorker({ port: workerPort, persistTo: join(DEMO, 'wrangler-state'), logFile: join(DEMO, 'worker.log'), resetHint: `run \`${FRESH_COMMAND}\` (it deletes ${DEMO} and starts over).`, vars: { ...sandbox.workerVars, PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}` } });
     progress.done('worker', `${worker.url} (workerd with local D1, R2, Queues)`);
     const api = new ApiClient(worker.url, localSigningKey(undefined));
 
@@ -190,6 +234,7 @@ async function main(): Promise<void> {
 
     progress.start('scoring');
     const generated = (await api.request<ContentGenerationResponse>('POST', '/api/content/generate', { date_range: WEEK, content_type: 'weekly_summary', sort_by: 'content_score', limit: 100 })).body;
+    const scored = (generated.content_items ?? []).filter((i) => i.content_score !== undefined).length;
     const decisions = Object.entries(
       (generated.content_items ?? []).reduce<Record<string, number>>((acc, i) => ((acc[i.content_decision ?? 'unscored'] = (acc[i.content_decision ?? 'unscored'] ?? 0) + 1), acc), {}),
     ).map(([k, v]) => `${v} ${k}`);
@@ -198,17 +243,23 @@ async function main(): Promise<void> {
     progress.start('publish');
     ensureBlogRepo();
     const published = await publishRecaps(api);
-    const changed = published.filter((p) => p.outcome !== 'unchanged');
-    progress.done('publish', `${published.length} recaps: ${changed.length} committed and merged, ${published.length - changed.length} unchanged`);
+    const committed = published.filter((p) => p.outcome !== 'unchanged').length;
+    const merges = published.filter((p) => p.merged).length;
+    progress.done('publish', `${published.length} recaps: ${committed} committed, ${merges} merged, ${published.length - committed} unchanged`);
 
     progress.start('site');
     const log = await buildSite();
     const searchable = /search index: (\d+) recaps/.exec(log)?.[1] ?? '?';
-    progress.done('site', `built ${await countPages(SITE_OUT)} pages; ${searchable} recaps in the search index`);
+    const pages = await countPages(SITE_OUT);
+    progress.done('site', `built ${pages} pages; ${searchable} recaps in the search index`);
+    state.markCompleted();
 
     const total = (performance.now() - started) / 1000;
-    console.log(`\nDone in ${total.toFixed(1)} s: ${items.length} clips, ${backfilled.events} GitHub events, ${matched} clips matched, ${published.length} recaps (${changed.length} changed).`);
-    console.log(`  worker API   ${worker.url}  (GET /health, GET /openapi.json; sign with npm run sign)`);
+    console.log(
+      `\nDone in ${total.toFixed(1)} s: ${items.length} clips (${failed.length} failed), ${backfilled.events} GitHub events backfilled and ${webhooks} webhooks, ` +
+        `${matched} clips matched, ${scored} scored (mean ${generated.content_score ?? '–'}), ${published.length} recap files (${committed} written), ${pages} pages.`,
+    );
+    console.log(`  worker API   ${serve ? `${worker.url}  (GET /health, GET /openapi.json; sign with npm run sign)` : `stopped with --no-serve (\`npm run dev\` serves the worker)`}`);
     console.log(`  worker log   ${worker.logFile}  (wrangler's output and the worker's JSON log lines)`);
     console.log(`  blog repo    ${BLOG}  (git log --oneline --graph)`);
     console.log(`  site         ${SITE_OUT}`);
@@ -216,12 +267,12 @@ async function main(): Promise<void> {
       await shutdown();
       return;
     }
-    const site = await serveStatic(SITE_OUT, sitePort);
-    console.log(`  blog         ${site.origin}/  — serving until Ctrl+C`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
+    const site = await serveStatic(SITE_OUT, sitePort).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') throw error;
+      throw new DemoError(`Port ${sitePort} on 127.0.0.1 was taken while the demo ran; the site is built in ${SITE_OUT}. Run again with --site-port <n> (nothing else changes).`);
     });
+    console.log(`  blog         ${site.origin}/  — serving until Ctrl+C`);
+    await new Promise<void>((resolve) => (stopServing = resolve));
     await site.close();
     await shutdown();
   } catch (error) {
@@ -233,9 +284,11 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (error) {
-  if (error instanceof DemoError || error instanceof WorkerStartError || (error instanceof Error && error.name === 'ApiError')) {
+  if (interrupted) await new Promise(() => undefined); // onSignal is stopping everything and exits 130
+  if (error instanceof DemoError || error instanceof WorkerStartError || error instanceof GitCommandError || (error instanceof Error && error.name === 'ApiError')) {
     // The stage that was running, so "✗ worker" points at wrangler and "✗ publish" at git.
-    progress.fail(progress.stage ?? 'demo', error.message);
+    const hint = error instanceof GitCommandError ? `\n  The blog repository ${BLOG} is the demo's own: put it back with \`git -C ${BLOG} status\`, or start over with \`${FRESH_COMMAND}\`.` : '';
+    progress.fail(progress.stage ?? 'demo', `${error.message}${hint}`);
     process.exit(1);
   }
   throw error;

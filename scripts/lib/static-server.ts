@@ -79,7 +79,14 @@ export async function serveStatic(dir: string, port = 0, options: StaticServerOp
   const rules = existsSync(join(root, '_headers')) ? parseHeadersFile(readFileSync(join(root, '_headers'), 'utf8')) : [];
   const server: Server = createServer(async (req, res) => {
     try {
-      const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+      let pathname: string;
+      try {
+        pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+      } catch {
+        // A `%` not followed by two hex digits, or bytes that are not UTF-8: no file has that name.
+        res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request: malformed percent-encoding in the path');
+        return;
+      }
       const extra = options.extra?.(pathname);
       if (extra) {
         res.writeHead(200, { ...extra.headers, 'Content-Type': extra.contentType, 'Content-Length': extra.body.length });

@@ -122,7 +122,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     detached: !options.inherit,
   });
   if (logFd !== undefined) closeSync(logFd);
-  const output = () => (logFile === undefined ? '' : readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n'));
+  const log = () => (logFile === undefined ? '' : readFileSync(logFile, 'utf8').replace(/\x1b\[[0-9;]*m/g, ''));
+  const output = () => log().split('\n').slice(-40).join('\n');
   const url = `http://127.0.0.1:${options.port}`;
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -139,6 +140,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new WorkerStartError(`the worker's runtime exited early (${logFile}):\n${output()}`);
+    // Free when checked, taken before workerd listened: wrangler waits on, so say so now rather than in 60 s.
+    if (/Address already in use/.test(log())) {
+      await stop();
+      throw new WorkerStartError(`Port ${options.port} on 127.0.0.1 was taken by another program while the worker started. Stop it, or pick another with --port <n> (wrangler's output: ${logFile}).`);
+    }
     try {
       if ((await fetch(`${url}/health`)).ok) return { url, process: child, logFile, stop, migrationsApplied };
     } catch {
