@@ -31,10 +31,17 @@ if (!method || !target || positionals.length > 2) fail('METHOD and PATH are requ
 const absolute = /^https?:\/\//i.test(target) ? new URL(target) : undefined;
 const path = absolute ? `${absolute.pathname}${absolute.search}` : target;
 if (!path.startsWith('/')) fail(`PATH must start with "/" (or be an http(s) URL): ${path}`);
+// "//host/x" (and "/\\host/x") would be a URL of another host to the URL parser: the request, validly signed for
+// "/x", would go there and could be replayed against the API.
+if (/^\/[/\\]/.test(path)) fail(`PATH must not start with "//" or "/\\" (another host to a URL parser): ${path}`);
 const sendTo = values.send ?? absolute?.origin;
 if (values.body !== undefined && values.data !== undefined) fail('Use --body or --data, not both.');
 
 const body = values.data ?? (values.body === undefined ? undefined : readFileSync(values.body === '-' ? 0 : values.body, 'utf8'));
+// An empty body is no body, to the API as to fetch; a GET with one cannot be sent (the headers can be printed).
+if (sendTo !== undefined && body && ['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(method.toUpperCase())) {
+  fail(`${method.toUpperCase()} requests carry no body (the API refuses one): drop --body/--data.`);
+}
 let key;
 try {
   key = localSigningKey(values['key-id']);
@@ -61,7 +68,8 @@ if (sendTo === undefined) {
   for (const [name, value] of Object.entries(signed.headers)) console.log(`${name}: ${value}`);
 } else {
   const url = new URL(path, sendTo);
-  const response = await fetch(url, { method: method.toUpperCase(), headers: signed.headers, body: body ?? null });
+  if (url.origin !== new URL(sendTo).origin) fail(`PATH ${path} would leave ${new URL(sendTo).origin}; not sent.`);
+  const response = await fetch(url, { method: method.toUpperCase(), headers: signed.headers, body: body || null });
   console.error(`${response.status} ${response.statusText}`);
   console.log(await response.text());
   process.exitCode = response.ok ? 0 : 1;
