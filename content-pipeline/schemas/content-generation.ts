@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ContentCategory, ContentItem, Platform, ProcessingStatus } from './content-item.ts';
 import { JobStatus } from './job.ts';
-import { IsoDateTime, Ulid } from './primitives.ts';
+import { IsoDateTime, RepoName, Ulid } from './primitives.ts';
 import { RecapContentType } from './recap.ts';
 
 const nonNegative = z.number().finite().nonnegative();
@@ -13,11 +13,11 @@ export const GenerationFilters = z
     min_views: nonNegative.int().optional(),
     min_duration: nonNegative.optional(),
     max_duration: nonNegative.optional(),
-    categories: z.array(ContentCategory).min(1).optional(),
+    categories: z.array(ContentCategory).min(1).max(20).optional(),
     /** Minimum GitHub match confidence, 0-1. */
     min_confidence: z.number().min(0).max(1).optional(),
     platform: Platform.optional(),
-    processing_status: z.array(ProcessingStatus).min(1).optional(),
+    processing_status: z.array(ProcessingStatus).min(1).max(20).optional(),
   })
   .strict()
   .refine((f) => f.min_duration === undefined || f.max_duration === undefined || f.min_duration <= f.max_duration, {
@@ -34,7 +34,7 @@ export const ContentGenerationRequest = z
     date_range: z.object({ start: IsoDateTime, end: IsoDateTime }).strict(),
     filters: GenerationFilters.optional(),
     content_type: RecapContentType,
-    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name').optional(),
+    repository: RepoName.optional(),
     mode: z.enum(['sync', 'async']).default('sync'),
     idempotency_key: z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 printable ASCII characters').optional(),
   })

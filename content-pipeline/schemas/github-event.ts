@@ -2,7 +2,7 @@
 // Ids are derived from what the event is (commit sha, PR number + transition), so both paths write one row.
 import { z } from 'zod';
 import { GitHubEventType } from './recap.ts';
-import { HttpUrl, IsoDateTime } from './primitives.ts';
+import { HttpUrl, IsoDateTime, RepoName } from './primitives.ts';
 
 export const GitHubEvent = z.object({
   // A ref is up to 255 bytes and an owner/name about 140: room for both in a create event's id.
@@ -10,7 +10,7 @@ export const GitHubEvent = z.object({
   type: GitHubEventType,
   /** Webhook action; `merged` for a merged PR; null for push and create. */
   action: z.string().nullable(),
-  repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name'),
+  repo: RepoName,
   actor: z.string().nullable(),
   /** PR, issue or release title; null for commits. */
   title: z.string().nullable(),
@@ -31,7 +31,7 @@ export const GitHubEventInput = z
     id: z.string().min(1),
     type: GitHubEventType,
     action: z.string().nullish(),
-    repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name'),
+    repo: RepoName,
     actor: z.string().nullish(),
     title: z.string().nullish(),
     message: z.string().nullish(),

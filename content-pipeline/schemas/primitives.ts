@@ -10,6 +10,12 @@ export const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) 
 
 export const Ulid = z.ulid();
 
+/** A GitHub repository as `owner/name`: at most 140 characters (owners 39, names 100). */
+export const RepoName = z
+  .string()
+  .max(140, 'must be owner/name, at most 140 characters')
+  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name');
+
 /** A calendar range, start inclusive, end exclusive. */
 export const DateRange = z
   .object({ start: IsoDateTime, end: IsoDateTime })

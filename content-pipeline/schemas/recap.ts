@@ -3,7 +3,7 @@
 // outside (clip titles, transcripts, PR titles) are plain text: the site renders them escaped, never as HTML.
 import { z } from 'zod';
 import { ContentCategory } from './content-item.ts';
-import { HttpUrl, IsoDateTime } from './primitives.ts';
+import { HttpUrl, IsoDateTime, RepoName } from './primitives.ts';
 
 export const RECAP_CONTENT_TYPES = ['daily_recap', 'weekly_summary', 'topic_focus'] as const;
 export const RecapContentType = z.enum(RECAP_CONTENT_TYPES);
@@ -42,7 +42,7 @@ export const RecapGitHubEvent = z.object({
   type: GitHubEventType,
   /** Webhook action, `merged` for a merged PR, null for push/create. */
   action: z.string().nullable(),
-  repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name'),
+  repo: RepoName,
   /** PR/issue title or the first line of a commit message. */
   title: Line(300),
   url: HttpUrl,

@@ -3,13 +3,13 @@
 // time queues a re-match of the already matched clips whose window holds it (a clip late in a UTC day has a window
 // reaching into the next day, whose events come with the next day's backfill).
 import { z } from 'zod';
-import { backfillRepository, DateRange } from '../../content-pipeline/index.ts';
+import { backfillRepository, DateRange, RepoName } from '../../content-pipeline/index.ts';
 import { enqueueRematches } from '../pipeline/rematch.ts';
 import { jobHandlers, PermanentJobError, type JobContext } from './runner.ts';
 
 export const GitHubBackfillRequest = z
   .object({
-    repos: z.array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name')).min(1).max(20).optional(),
+    repos: z.array(RepoName).min(1).max(20).optional(),
     date_range: DateRange,
   })
   .strict();

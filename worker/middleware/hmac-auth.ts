@@ -79,7 +79,10 @@ export const hmacAuth = createMiddleware<AppBindings>(async (c, next) => {
     }
     if (!streamed || raw.byteLength > 0) {
       if (BODYLESS_METHODS.has(method)) {
-        return reject(new AppError('VALIDATION_FAILED', `${method} requests must not have a body`), 'unexpected_body');
+        return reject(
+          new AppError('VALIDATION_FAILED', `${method} requests must not have a body`, { fields: [{ field: '(body)', message: `${method} requests must not have a body` }] }),
+          'unexpected_body',
+        );
       }
       if (!isJsonContentType(request.headers.get('Content-Type'))) {
         return reject(

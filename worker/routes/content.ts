@@ -9,6 +9,8 @@ import { enqueue } from '../pipeline/enqueue.ts';
 import { parseInput } from '../validation.ts';
 import { statusUrl } from './util.ts';
 
+const MAX_INLINE_REQUEST_CHARS = 32_000;
+
 export function registerContentRoutes(app: Hono<AppBindings>): void {
   app.post('/api/content/generate', async (c) => {
     const services = c.get('services');
@@ -19,7 +21,10 @@ export function registerContentRoutes(app: Hono<AppBindings>): void {
     if (request.mode === 'async') {
       const { job, statement } = services.jobs.prepareCreate('content_generation', request, now, services.jobTtlMs);
       const preview = await generationPreview(request, services, [statement], (statements) => nonce.batch(statements));
-      await enqueue(services.jobsQueue, [{ type: 'job.run', job_id: job.job_id, inline: { kind: 'content_generation', request } }]);
+      // The request rides in the message, so the consumer need not read the job first; a request too large for a
+      // queue message (128 KB) is read from the job's row instead.
+      const inline = JSON.stringify(request).length <= MAX_INLINE_REQUEST_CHARS ? { inline: { kind: 'content_generation' as const, request } } : {};
+      await enqueue(services.jobsQueue, [{ type: 'job.run', job_id: job.job_id, ...inline }]);
       const body = ContentGenerationResponse.parse({ job_id: job.job_id, job_status: job.status, status_url: statusUrl(c, job.job_id), expires_at: job.expires_at, ...preview });
       return c.json(body, 202);
     }
