@@ -12,6 +12,7 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts', 'tests/e2e/**/*.test.ts', 'tests/site/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['./tests/support/fast-check-seed.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

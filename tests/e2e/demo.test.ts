@@ -162,7 +162,7 @@ describe('npm start refuses what it cannot use, before touching anything', () =>
     await new Promise<void>((resolve) => {
       child.stdout.on('data', (d) => {
         out += d;
-        if (/✓ github/.test(out)) resolve();
+        if (/✓ worker/.test(out)) resolve();
       });
       child.stderr.on('data', (d) => (out += d));
       void exited.then(() => resolve());

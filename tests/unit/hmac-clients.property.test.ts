@@ -88,7 +88,7 @@ describe('README bash + openssl client', () => {
         });
         expect(run.stdout.trim(), JSON.stringify({ method, path, query, body })).toBe(signed.signature);
       }),
-      { numRuns: 30 },
+      { numRuns: 12 },
     );
   }, 120_000);
 });
@@ -122,7 +122,7 @@ describe('npm run sign', () => {
         });
         expect(headers, JSON.stringify({ method, url, body })).toEqual(signed.headers);
       }),
-      { numRuns: 20 },
+      { numRuns: 8 },
     );
   }, 120_000);
 });

@@ -93,7 +93,7 @@ describe('buildRecap with hostile text', () => {
         const items = els.filter((e) => e.tagName === 'li').map((e) => text(e));
         for (const e of recap.frontmatter.clips[0]!.github) expect(items.some((t) => t.includes(`: ${e.title} (`)), e.title).toBe(true);
       }),
-      { numRuns: Number(process.env.FC_RUNS ?? 1500) },
+      { numRuns: Number(process.env.FC_RUNS ?? 500) },
     );
   });
 });
@@ -196,7 +196,7 @@ describe('the site renderer (Sätteri + safe-markdown) on hostile Markdown', () 
           }
         }
       }),
-      { numRuns: 20000 },
+      { numRuns: 5000 },
     );
   });
 });
@@ -213,7 +213,7 @@ describe('the fast front-matter reader', () => {
         const fast = readSimpleEntry(md);
         if (fast) expect(fast.data, JSON.stringify(yaml)).toEqual(load(yaml));
       }),
-      { numRuns: 20000 },
+      { numRuns: 5000 },
     );
   });
 });

@@ -245,7 +245,7 @@ const tally = new Map<string, number>();
 
 describe('no 5xx for any request shape on signed routes', () => {
   it('random requests answer 2xx or a documented 4xx', async () => {
-    await fc.assert(fc.asyncProperty(requestArb(), checkAnswer), { numRuns: 2000, seed: 42 });
+    await fc.assert(fc.asyncProperty(requestArb(), checkAnswer), { numRuns: 800, seed: 42 });
     // console.log('TALLY', JSON.stringify([...tally].sort(), null, 1));
   }, 240_000);
 

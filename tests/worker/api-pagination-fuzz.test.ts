@@ -156,7 +156,7 @@ describe('pagination is exact', () => {
         const { ids } = await walkList(q);
         expect(ids, JSON.stringify(q)).toEqual(expected);
       }),
-      { numRuns: 120, seed: 11 },
+      { numRuns: 60, seed: 11 },
     );
   }, 120_000);
 
@@ -188,7 +188,7 @@ describe('pagination is exact', () => {
         }
         expect(seen, JSON.stringify(g)).toEqual(expected);
       }),
-      { numRuns: 60, seed: 12 },
+      { numRuns: 30, seed: 12 },
     );
   }, 180_000);
 });

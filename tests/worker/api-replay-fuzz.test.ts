@@ -130,7 +130,7 @@ describe('replays and idempotency under random repeats', () => {
           }
         }
       }),
-      { numRuns: 80, seed: 5 },
+      { numRuns: 40, seed: 5 },
     );
   }, 120_000);
 
@@ -145,7 +145,7 @@ describe('replays and idempotency under random repeats', () => {
         expect(refused.length, where).toBe(copies - 1);
         expect(await jobCount(), where).toBe(before + (template.createsJob && results.some((r) => r.status < 300) ? 1 : 0));
       }),
-      { numRuns: 40, seed: 6 },
+      { numRuns: 20, seed: 6 },
     );
   }, 120_000);
 
@@ -165,7 +165,7 @@ describe('replays and idempotency under random repeats', () => {
         }
         expect(await jobCount(), where).toBe(before + (template.createsJob && ran[0]!.status < 300 ? 1 : 0));
       }),
-      { numRuns: 40, seed: 8 },
+      { numRuns: 20, seed: 8 },
     );
   }, 120_000);
 });
