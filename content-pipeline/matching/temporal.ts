@@ -102,10 +102,14 @@ export function matchClipsToEvents(
 ): Match[] {
   const repos = options.repos ? new Set(options.repos.map((r) => r.toLowerCase())) : null;
   // One event given twice (inputs merged from two exports) is one event: matched once, counted once by the IDF.
-  const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-  const usable = unique.filter((e) => !(e.actor && BOT_ACTOR.test(e.actor)) && (!repos || repos.has(e.repo.toLowerCase())));
+  // Copies that differ (two exports disagreeing) keep the same one whatever the input order: the first by content.
+  const byId = new Map<string, GitHubEvent>();
+  for (const event of events) {
+    const kept = byId.get(event.id);
+    if (!kept || (kept !== event && JSON.stringify(event) < JSON.stringify(kept))) byId.set(event.id, event);
+  }
+  const usable = [...byId.values()].filter((e) => !(e.actor && BOT_ACTOR.test(e.actor)) && (!repos || repos.has(e.repo.toLowerCase())));
   const tokensOf = new Map(usable.map((e) => [e.id, new Set(tokenize(eventText(e)))]));
-  const idf = idfTable(usable, tokensOf);
   const times = new Map(usable.map((e) => [e.id, Date.parse(e.occurred_at)]));
   const matches: Match[] = [];
 
@@ -117,10 +121,16 @@ export function matchClipsToEvents(
     const numbers = mentionedNumbers(clipText);
     const shas = clipText.toLowerCase().match(SHA_MENTION) ?? [];
     const perClip: Match[] = [];
+    const candidates = usable.filter((e) => {
+      const at = times.get(e.id)!;
+      return at >= start - options.windowBeforeMinutes * MINUTE && at <= end + options.windowAfterMinutes * MINUTE;
+    });
+    // Word rarity among this clip's candidates, the events in its window: what the enhance stage gives the matcher
+    // (it reads that window from D1), so a clip matches the same with the whole week's events as with its own.
+    const idf = idfTable(candidates, tokensOf);
 
-    for (const event of usable) {
+    for (const event of candidates) {
       const at = times.get(event.id)!;
-      if (at < start - options.windowBeforeMinutes * MINUTE || at > end + options.windowAfterMinutes * MINUTE) continue;
       const inside = at >= start && at <= end;
       const distanceMs = inside ? 0 : at < start ? start - at : at - end;
       const timeScore = Math.exp(-distanceMs / (options.timeDecayMinutes * MINUTE));

@@ -49,7 +49,7 @@ export function decide(contentScore: number, thresholds: DecisionThresholds = DE
 export function normaliseTags(tags: readonly string[]): string[] {
   const out: string[] = [];
   for (const tag of tags) {
-    const slug = tag.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+    const slug = tag.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
     if (slug && !out.includes(slug)) out.push(slug);
     if (out.length === 5) break;
   }
