@@ -170,6 +170,10 @@ export class HelixClient {
         const clipId = typeof (candidate as { id?: unknown })?.id === 'string' ? (candidate as { id: string }).id : undefined;
         if (!parsed.success) {
           if (clipId !== undefined && seen.has(clipId)) continue;
+          // Helix answers whole minutes: one created before `startMs` or at `endMs` or later is not this listing's,
+          // malformed or not.
+          const created = Date.parse(String((candidate as { created_at?: unknown })?.created_at ?? ''));
+          if (created < startMs || created >= endMs) continue;
           if (clipId !== undefined) seen.add(clipId);
           const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'clip'}: ${i.message}`).join('; ');
           listing.invalid.push({ clipId, raw: candidate, message });
@@ -185,11 +189,15 @@ export class HelixClient {
     return listing;
   }
 
+  /** The window's clips, each once (by id, or by content when it has none), following cursors while pages bring new ones. */
   private async fetchWindow(broadcasterId: string, from: number, to: number): Promise<unknown[]> {
-    const results: unknown[] = [];
-    // A cursor given back twice would page the same results for ever (and fill the cap with duplicates).
+    const results = new Map<string, unknown>();
+    // A cursor given back twice would page the same results for ever; one that changes while the page does not
+    // (twitchdev/issues#1045: one character of it moves) would too, and its copies would fill the cap: a page that
+    // brings no clip not seen yet ends the window.
     const cursors = new Set<string>();
     let cursor: string | undefined;
+    let added: number;
     do {
       if (cursor) cursors.add(cursor);
       const query = new URLSearchParams({
@@ -200,10 +208,16 @@ export class HelixClient {
       });
       if (cursor) query.set('after', cursor);
       const page = ClipsPage.parse(await this.get('clips', query));
-      results.push(...page.data);
+      const before = results.size;
+      for (const clip of page.data) {
+        const id = (clip as { id?: unknown })?.id;
+        const key = typeof id === 'string' ? `id:${id}` : `raw:${JSON.stringify(clip)}`;
+        if (!results.has(key)) results.set(key, clip);
+      }
+      added = results.size - before;
       cursor = page.data.length > 0 ? page.pagination?.cursor || undefined : undefined;
-    } while (cursor && !cursors.has(cursor) && results.length < this.config.resultCap + PAGE_SIZE);
-    return results;
+    } while (cursor && added > 0 && !cursors.has(cursor) && results.size < this.config.resultCap + PAGE_SIZE);
+    return [...results.values()];
   }
 }
 
