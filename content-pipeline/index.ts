@@ -41,6 +41,7 @@ export * from './recaps/select.ts';
 export * from './recaps/prose.ts';
 export * from './recaps/build-recap.ts';
 export * from './recaps/pr-body.ts';
+export * from './recaps/publish-request.ts';
 export * from './publish/git-blob.ts';
 export * from './publish/validate.ts';
 export * from './publish/github.ts';

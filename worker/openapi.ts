@@ -7,11 +7,11 @@ import {
   ContentGenerationResponse,
   ContentItem,
   JobStatusResponse,
+  RecapPublishRequest,
   Transcript,
 } from '../content-pipeline/index.ts';
 import { ClipIngestRequest } from './jobs/clip-ingest.ts';
 import { GitHubBackfillRequest } from './jobs/github-backfill.ts';
-import { RecapPublishRequest } from './jobs/recap-publish.ts';
 import { VerifiedRequest } from './routes/auth.ts';
 import { CleanupResult, JobListQuery, JobStats } from './routes/jobs.ts';
 import { ContentItemListQuery } from './storage/content-item-queries.ts';

@@ -23,7 +23,7 @@ import {
   type GitHubEvent,
   type RecapSource,
 } from '../../content-pipeline/index.ts';
-import { RecapPublishRequest as PublishRequest } from '../../worker/jobs/recap-publish.ts';
+import { RecapPublishRequest as PublishRequest } from '../../content-pipeline/index.ts';
 import { helixClip } from '../support/clips.ts';
 
 
@@ -110,8 +110,9 @@ const sourceArb = fc.record({
   events: fc.array(eventArb, { maxLength: 6 }),
   readyMinute: fc.integer({ min: 0, max: 30 * 24 * 60 }),
 });
+type SourceSpec = typeof sourceArb extends fc.Arbitrary<infer T> ? T : never;
 
-async function toSource(s: fc.RecordValue<any>): Promise<RecapSource> {
+async function toSource(s: SourceSpec): Promise<RecapSource> {
   const created = new Date(DAY0 + s.minute * 60_000).toISOString();
   const readyAt = new Date(DAY0 + s.readyMinute * 60_000).toISOString();
   let it = await contentItemFromClip(helixClip(s.id, { title: s.title, created_at: created, broadcaster_name: s.broadcaster, duration: s.duration, view_count: s.views }), created);

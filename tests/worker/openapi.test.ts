@@ -1,11 +1,10 @@
 // GET /openapi.json: generated from the zod schemas, lists every route the app serves, and its examples validate.
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { ContentGenerationRequest } from '../../content-pipeline/index.ts';
+import { ContentGenerationRequest, RecapPublishRequest } from '../../content-pipeline/index.ts';
 import { createApp } from '../../worker/app.ts';
 import { ClipIngestRequest } from '../../worker/jobs/clip-ingest.ts';
 import { GitHubBackfillRequest } from '../../worker/jobs/github-backfill.ts';
-import { RecapPublishRequest } from '../../worker/jobs/recap-publish.ts';
 import { EXAMPLES } from '../../worker/openapi.ts';
 import { VerifiedRequest } from '../../worker/routes/auth.ts';
 import { CleanupResult, JobStats } from '../../worker/routes/jobs.ts';

@@ -9,6 +9,7 @@ import {
   pullRequestBody,
   recapLocation,
   RecapContentType,
+  RecapPublishRequest,
   isPublishable,
   MAX_CLIPS,
   selectClips,
@@ -27,18 +28,6 @@ import { pageContentItems } from '../storage/content-item-queries.ts';
 import { r2ProseCache } from '../storage/prose-cache.ts';
 import { jobHandlers, PermanentJobError, type JobContext } from './runner.ts';
 
-export const RecapPublishRequest = z
-  .object({
-    content_type: RecapContentType,
-    date_range: DateRange,
-    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name').optional(),
-    // Free text ("Cursor pagination"): the post's title shows it, its file name and front matter use its slug.
-    topic: z.string().min(1).max(60).refine((topic) => topicSlug(topic) !== '', 'must contain a letter or a digit').optional(),
-    dry_run: z.boolean().default(false),
-  })
-  .strict()
-  .refine((r) => r.content_type !== 'topic_focus' || r.topic !== undefined, { message: 'topic is required for topic_focus', path: ['topic'] });
-export type RecapPublishRequest = z.infer<typeof RecapPublishRequest>;
 
 const SOURCE_PAGE = 100;
 /**

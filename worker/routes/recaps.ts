@@ -1,8 +1,8 @@
 // POST /api/recaps/publish: starts a recap publish job ({content_type, date_range, repository?, topic?, dry_run?});
 // its results name the branch, commit, pull request and files.
 import type { Hono } from 'hono';
+import { RecapPublishRequest } from '../../content-pipeline/index.ts';
 import type { AppBindings } from '../context.ts';
-import { RecapPublishRequest } from '../jobs/recap-publish.ts';
 import { startJob } from '../jobs/start.ts';
 import { MAX_JOB_RANGE_MS, parseInput } from '../validation.ts';
 import { jobAccepted } from './util.ts';
