@@ -1,11 +1,9 @@
 // The `recap_publish` job: builds a recap from the range's scored items and their GitHub context, and hands it to
 // the publisher (a pull request on the blog repository, or a dry run). Re-running it updates the same branch and
 // pull request, and does nothing when the post would be identical.
-import { z } from 'zod';
 import {
   buildRecap,
   byBestScore,
-  DateRange,
   pullRequestBody,
   recapLocation,
   RecapContentType,
@@ -13,7 +11,6 @@ import {
   isPublishable,
   MAX_CLIPS,
   selectClips,
-  topicSlug,
   templateProse,
   Transcript,
   WorkersAiProse,
