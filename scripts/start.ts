@@ -211,6 +211,7 @@ async function main(): Promise<void> {
   });
   try {
     progress.start('worker');
+    progress.ticking('worker');
     worker = await startWorker({ port: workerPort, persistTo: join(DEMO, 'wrangler-state'), logFile: join(DEMO, 'worker.log'), resetHint: `run \`${FRESH_COMMAND}\` (it deletes ${DEMO} and starts over).`, vars: { ...sandbox.workerVars, PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}` } });
     progress.done('worker', `${worker.url} (workerd with local D1, R2, Queues)`);
     const api = new ApiClient(worker.url, localSigningKey(undefined));
@@ -248,6 +249,7 @@ async function main(): Promise<void> {
     progress.done('publish', `${published.length} recaps: ${committed} committed, ${merges} merged, ${published.length - committed} unchanged`);
 
     progress.start('site');
+    progress.ticking('site');
     const log = await buildSite();
     const searchable = /search index: (\d+) recaps/.exec(log)?.[1] ?? '?';
     const pages = await countPages(SITE_OUT);

@@ -5,6 +5,7 @@ const tty = process.stdout.isTTY === true;
 export class Progress {
   private started = performance.now();
   private barShown = false;
+  private ticker: ReturnType<typeof setInterval> | undefined;
   /** The stage started last and not yet done, if any. */
   stage: string | undefined;
 
@@ -13,8 +14,26 @@ export class Progress {
     this.stage = stage;
   }
 
+  /** While a stage waits on nothing countable (the worker starting), its seconds so far, redrawn (TTY only). */
+  ticking(label: string): void {
+    if (!tty) return;
+    this.stopTicking();
+    const started = performance.now();
+    this.ticker = setInterval(() => {
+      process.stdout.write(`\r  ${label.padEnd(10)} ${Math.round((performance.now() - started) / 1000)} s `);
+      this.barShown = true;
+    }, 1000);
+    this.ticker.unref();
+  }
+
+  private stopTicking(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
   /** Redraws the bar in place (TTY only). */
   bar(label: string, done: number, total: number): void {
+    this.stopTicking();
     if (!tty || total <= 0) return;
     const width = 24;
     const filled = Math.round((Math.min(done, total) / total) * width);
@@ -24,6 +43,7 @@ export class Progress {
 
   /** Ends the stage with a check mark line; returns its duration in seconds. */
   done(stage: string, detail: string): number {
+    this.stopTicking();
     const seconds = (performance.now() - this.started) / 1000;
     if (this.barShown) process.stdout.write('\r\x1b[K');
     this.barShown = false;
@@ -33,6 +53,7 @@ export class Progress {
   }
 
   fail(stage: string, message: string): void {
+    this.stopTicking();
     if (this.barShown) process.stdout.write('\r\x1b[K');
     console.error(`✗ ${stage.padEnd(10)} ${message}`);
   }
