@@ -90,7 +90,7 @@ export async function runJobMessage(message: z.infer<typeof JobRunMessage>, serv
   }
   const handler = jobHandlers[job.kind];
   if (!handler) {
-    await services.jobs.fail(job.job_id, `no handler for job kind ${job.kind}`, services.clock());
+    await services.jobs.fail(job.job_id, workerId, `no handler for job kind ${job.kind}`, services.clock());
     return;
   }
   const context: JobContext = {
@@ -119,7 +119,7 @@ export async function runJobMessage(message: z.infer<typeof JobRunMessage>, serv
       log('warn', 'job_lease_lost', { job_id: job.job_id, kind: job.kind });
       return;
     }
-    if (error instanceof PermanentJobError) return failForGood(job.job_id, job.kind, error, services);
+    if (error instanceof PermanentJobError) return failForGood(job.job_id, workerId, job.kind, error, services);
     await services.jobs.release(job.job_id, workerId, describeError(error).error_message, services.clock());
     throw error;
   } finally {
@@ -128,9 +128,15 @@ export async function runJobMessage(message: z.infer<typeof JobRunMessage>, serv
 }
 
 /** A job retrying cannot fix: failed at once, logged and announced (unless it had already finished). */
-async function failForGood(jobId: string, kind: JobKind, error: PermanentJobError, services: Services): Promise<void> {
+async function failForGood(jobId: string, workerId: string | undefined, kind: JobKind, error: PermanentJobError, services: Services): Promise<void> {
   const { error_message } = describeError(error);
-  if (!(await services.jobs.fail(jobId, error_message, services.clock()))) return;
+  // A read-only job runs unclaimed (no worker id): it fails unless it finished or a live worker holds it.
+  const now = services.clock();
+  const failed = workerId === undefined ? await services.jobs.failUnlessRunning(jobId, error_message, now) : await services.jobs.fail(jobId, workerId, error_message, now);
+  if (!failed) {
+    log('warn', 'job_failure_dropped', { job_id: jobId, kind, reason: 'the job finished, or another worker took it over', error_message });
+    return;
+  }
   log('warn', 'job_failed', { job_id: jobId, kind, error_message });
   await services.notify(`Job ${jobId} (${kind}) failed: ${error_message}`);
 }
@@ -142,7 +148,7 @@ async function runReadOnlyJob(jobId: string, kind: JobKind, request: unknown, ha
     results = await handler(request, services);
   } catch (error) {
     if (!(error instanceof PermanentJobError)) throw error; // the queue retries; nothing was claimed to hand back
-    return failForGood(jobId, kind, error, services);
+    return failForGood(jobId, undefined, kind, error, services);
   }
   if (!(await services.jobs.completeOpen(jobId, results, services.clock()))) {
     log('info', 'job_message_ignored', { job_id: jobId, reason: 'job is no longer open (done, failed, expired or held by a live worker)' });

@@ -5,7 +5,8 @@ import { enqueue } from '../pipeline/enqueue.ts';
 import type { Services } from '../services.ts';
 
 export async function startJob(services: Services, kind: JobKind, request: unknown, delaySeconds?: number): Promise<JobState> {
-  const job = await services.jobs.create(kind, request, services.clock(), services.jobTtlMs);
+  const now = services.clock();
+  const job = await services.jobs.create(kind, request, now, services.jobTtlMs, delaySeconds === undefined ? undefined : now + delaySeconds * 1000);
   await enqueue(services.jobsQueue, [{ type: 'job.run', job_id: job.job_id }], delaySeconds);
   return job;
 }

@@ -37,7 +37,7 @@ export class JobStore {
   }
 
   /** A new job record and the statement that stores it (for callers that batch it with other work). */
-  prepareCreate(kind: JobKind, request: unknown, nowMs: number, ttlMs: number): { job: JobState; statement: D1PreparedStatement } {
+  prepareCreate(kind: JobKind, request: unknown, nowMs: number, ttlMs: number, runAfterMs?: number): { job: JobState; statement: D1PreparedStatement } {
     const job: JobState = {
       job_id: ulid(nowMs),
       kind,
@@ -48,14 +48,15 @@ export class JobStore {
       request_data: JSON.stringify(request),
     };
     const statement = this.db
-      .prepare(`INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data) VALUES (?1, ?2, 'queued', ?3, ?3, ?4, ?5)`)
-      .bind(job.job_id, kind, job.created_at, job.expires_at, job.request_data);
+      .prepare(`INSERT INTO jobs (job_id, kind, status, created_at, updated_at, expires_at, request_data, run_after) VALUES (?1, ?2, 'queued', ?3, ?3, ?4, ?5, ?6)`)
+      .bind(job.job_id, kind, job.created_at, job.expires_at, job.request_data, runAfterMs === undefined ? null : iso(runAfterMs));
     return { job, statement };
   }
 
   /** A new job, queued. */
-  async create(kind: JobKind, request: unknown, nowMs: number, ttlMs: number): Promise<JobState> {
-    const { job, statement } = this.prepareCreate(kind, request, nowMs, ttlMs);
+  /** A queued job; `runAfterMs` when its message is sent held back until then. */
+  async create(kind: JobKind, request: unknown, nowMs: number, ttlMs: number, runAfterMs?: number): Promise<JobState> {
+    const { job, statement } = this.prepareCreate(kind, request, nowMs, ttlMs, runAfterMs);
     await statement.run();
     return job;
   }
@@ -246,7 +247,8 @@ export class JobStore {
    */
   async staleQueued(beforeMs: number, nowMs: number, limit = 100): Promise<string[]> {
     const { results } = await this.db
-      .prepare(`SELECT job_id FROM jobs WHERE status = 'queued' AND updated_at < ?1 AND expires_at > ?2 ORDER BY updated_at LIMIT ?3`)
+      // A message held back (run_after) is not lost until it is overdue too.
+      .prepare(`SELECT job_id FROM jobs WHERE status = 'queued' AND updated_at < ?1 AND (run_after IS NULL OR run_after < ?1) AND expires_at > ?2 ORDER BY updated_at LIMIT ?3`)
       .bind(iso(beforeMs), iso(nowMs), limit)
       .all<{ job_id: string }>();
     return results.map((r) => r.job_id);
@@ -267,14 +269,17 @@ export class JobStore {
     return result.meta.changes === 1;
   }
 
-  /** Marks a job failed unless it already finished; true when this call failed it. */
-  async fail(jobId: string, error: string, nowMs: number): Promise<boolean> {
+  /**
+   * Marks a job this worker holds failed, unless it already finished; true when this call failed it. A run that lost
+   * its lease to another worker's claim changes nothing (as `progress` and `complete`): the job is the other's now.
+   */
+  async fail(jobId: string, workerId: string, error: string, nowMs: number): Promise<boolean> {
     const result = await this.db
       .prepare(
         `UPDATE jobs SET status = 'failed', error_message = ?2, completed_at = ?3, updated_at = ?3, lease_expires_at = NULL
-         WHERE job_id = ?1 AND status IN ('queued', 'processing')`,
+         WHERE job_id = ?1 AND worker_id = ?4 AND status IN ('queued', 'processing')`,
       )
-      .bind(jobId, error.slice(0, 2000), iso(nowMs))
+      .bind(jobId, error.slice(0, 2000), iso(nowMs), workerId)
       .run();
     return result.meta.changes === 1;
   }
