@@ -200,19 +200,28 @@ async function main(): Promise<void> {
   for (const [port, what] of [[workerPort, '--port'], [sitePort, '--site-port']] as const) {
     if (!(await isPortFree(port))) throw new DemoError(`Port ${port} on 127.0.0.1 is in use (another \`npm start\` or \`npm run dev\`?). Stop it, or pick another with ${what} <n>.`);
   }
+  // The publish stage commits and merges in the blog repository: edits there would stop it late, after every
+  // other stage had run.
+  const edited = existsSync(join(BLOG, '.git')) ? git(['status', '--porcelain']) : '';
+  if (edited) {
+    throw new DemoError(`The blog repository ${BLOG} has uncommitted changes:\n${edited}\n  Commit or discard them (git -C ${BLOG} status), or start over with \`${FRESH_COMMAND}\`.`);
+  }
 
   progress.start('sandbox');
   const sandbox: Sandbox = await startSandbox();
   progress.done('sandbox', 'fake Twitch, GitHub, transcription and Discord on 127.0.0.1');
   let worker: RunningWorker | undefined;
+  // Set as soon as wrangler runs, so an interrupted start stops it too (its process group is its own).
+  let stopWorker: (() => Promise<void>) | undefined;
   const shutdown = (stopRunning = async () => {
-    await worker?.stop();
+    await stopWorker?.();
     await sandbox.stop();
   });
   try {
     progress.start('worker');
     progress.ticking('worker');
-    worker = await startWorker({ port: workerPort, persistTo: join(DEMO, 'wrangler-state'), logFile: join(DEMO, 'worker.log'), resetHint: `run \`${FRESH_COMMAND}\` (it deletes ${DEMO} and starts over).`, vars: { ...sandbox.workerVars, PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}` } });
+    worker = await startWorker({ onSpawn: (stop) => (stopWorker = stop), port: workerPort, persistTo: join(DEMO, 'wrangler-state'), logFile: join(DEMO, 'worker.log'), resetHint: `run \`${FRESH_COMMAND}\` (it deletes ${DEMO} and starts over).`, vars: { ...sandbox.workerVars, PUBLIC_BASE_URL: `http://127.0.0.1:${workerPort}` } });
+    state.recordPort();
     progress.done('worker', `${worker.url} (workerd with local D1, R2, Queues)`);
     const api = new ApiClient(worker.url, localSigningKey(undefined));
 

@@ -1,7 +1,7 @@
 // The offline demo's state folder (`npm start --state`, .demo/ by default): what makes a folder one, so that
 // --fresh never deletes anything else; one run at a time; and what a finished run leaves to check the next
 // against (the worker port its recaps link thumbnails on, whether the local D1 and R2 are both there).
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 
@@ -37,6 +37,8 @@ export interface DemoStateOptions {
 export interface DemoState {
   /** The worker port to use: --port, else the one this state's recaps were made with, else the default. */
   port: number;
+  /** Records the worker port once a worker serves this state (before it stores anything linking to it). */
+  recordPort(): void;
   /** Records a finished run (and its port). */
   markCompleted(): void;
   /** Gives up the lock; idempotent. */
@@ -56,7 +58,7 @@ function isDemoState(dir: string): boolean {
   if (existsSync(join(dir, STATE_MARKER))) return true;
   const entries = readdirSync(dir);
   const ours = new Set(['wrangler-state', 'wrangler-state.log', 'wrangler-state.migrations-error.log', 'worker.log', 'blog', 'site', 'site-cache', RECORD, LOCK]);
-  return entries.includes('wrangler-state') && entries.every((e) => ours.has(e));
+  return entries.includes('wrangler-state') && entries.every((e) => ours.has(e) || e.startsWith(`${LOCK}.`));
 }
 
 function readRecord(dir: string): DemoRecord | undefined {
@@ -81,30 +83,66 @@ const processAlive = (pid: number) => {
   }
 };
 
+/**
+ * The state's lock: `.lock` holding the pid of the run that has it. It is made whole in one step (a hard link to a
+ * file already holding the pid), so no run ever sees it empty. One left by a killed run is moved aside, which
+ * only one of several runs can do, before the next try; a live run's lock moved aside by mistake goes back. That
+ * holds for two runs started together on a killed run's lock; with three at the same instant, the lock going back
+ * can find a third run's in its place, and two runs hold it (files give no compare-and-swap; not worth a daemon).
+ */
 function takeLock(dir: string): () => void {
   const path = join(dir, LOCK);
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const mine = join(dir, `${LOCK}.${process.pid}`);
+  writeFileSync(mine, `${process.pid}\n`);
+  const readPid = (file: string) => {
     try {
-      const fd = openSync(path, 'wx');
-      writeFileSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      let held = true;
-      return () => {
-        if (!held) return;
-        held = false;
-        rmSync(path, { force: true });
-      };
+      return readFileSync(file, 'utf8').trim();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
-        throw new DemoError(`Another \`npm start\` (pid ${pid}) is using ${dir}. Wait for it to end, or give this one its own --state <folder>.`);
-      }
-      // Left by a run that was killed: nobody holds it.
-      rmSync(path, { force: true });
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
     }
+  };
+  const held = (pid: string) => new DemoError(`Another \`npm start\` (pid ${pid}) is using ${dir}. Wait for it to end, or give this one its own --state <folder>.`);
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        linkSync(mine, path);
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          rmSync(path, { force: true });
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const pid = readPid(path);
+      if (pid === undefined) continue; // released meanwhile
+      if (!/^\d+$/.test(pid)) throw new DemoError(`${path} holds no pid. If no other \`npm start\` is using ${dir}, delete it.`);
+      if (processAlive(Number(pid))) throw held(pid);
+      const aside = join(dir, `${LOCK}.stale.${process.pid}`);
+      try {
+        renameSync(path, aside);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // another run moved it first
+        throw error;
+      }
+      const moved = readPid(aside);
+      if (moved !== undefined && moved !== pid && /^\d+$/.test(moved) && processAlive(Number(moved))) {
+        // Between reading and moving, the stale lock was replaced by a live run's: give it back.
+        try {
+          linkSync(aside, path);
+        } finally {
+          rmSync(aside, { force: true });
+        }
+        throw held(moved);
+      }
+      rmSync(aside, { force: true });
+    }
+    throw new DemoError(`Could not lock ${dir}: ${LOCK} keeps changing (other runs starting?).`);
+  } finally {
+    rmSync(mine, { force: true });
   }
-  throw new DemoError(`Could not lock ${dir} (${LOCK} keeps coming back).`);
 }
 
 /** Prepares the state folder for a run (see the top of this file); throws DemoError with what to do. */
@@ -136,16 +174,19 @@ export function openDemoState(options: DemoStateOptions): DemoState {
       if (missing.length > 0) {
         throw new DemoError(`The local state in ${dir} is incomplete (no ${missing.map((m) => m.toUpperCase()).join(' or ')} data from its earlier run). Run \`${options.freshCommand}\` to start over.`);
       }
-      if (options.port !== undefined && options.port !== record.worker_port) {
-        throw new DemoError(
-          `The recaps in ${dir} link their thumbnails to the worker on port ${record.worker_port}. Use --port ${record.worker_port}, or \`${options.freshCommand}\` to start over on ${options.port}.`,
-        );
-      }
+    }
+    // Recorded as soon as a worker ran on this state: from then on its items and recaps link to that port.
+    if (record && options.port !== undefined && options.port !== record.worker_port) {
+      throw new DemoError(
+        `The recaps in ${dir} link their thumbnails to the worker on port ${record.worker_port}. Use --port ${record.worker_port}, or \`${options.freshCommand}\` to start over on ${options.port}.`,
+      );
     }
     const port = options.port ?? record?.worker_port ?? options.defaultPort;
+    const write = (completed: boolean) => writeFileSync(join(dir, RECORD), `${JSON.stringify({ worker_port: port, completed } satisfies DemoRecord)}\n`);
     return {
       port,
-      markCompleted: () => writeFileSync(join(dir, RECORD), `${JSON.stringify({ worker_port: port, completed: true } satisfies DemoRecord)}\n`),
+      recordPort: () => write(record?.completed ?? false),
+      markCompleted: () => write(true),
       release,
     };
   } catch (error) {

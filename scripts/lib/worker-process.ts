@@ -38,6 +38,8 @@ export interface WorkerOptions {
   resetHint?: string;
   /** Who serves the worker (default 'wrangler'); see the top of this file. */
   runtime?: 'wrangler' | 'miniflare';
+  /** Called once the runtime's process exists, with what stops it: a caller interrupted before /health answers. */
+  onSpawn?: (stop: () => Promise<void>) => void;
 }
 
 export interface RunningWorker {
@@ -136,6 +138,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
     await exited;
   };
+  options.onSpawn?.(stop);
   if (options.inherit) return { url, process: child, stop, migrationsApplied };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

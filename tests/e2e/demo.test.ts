@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/lib/dev-vars.ts';
-import { freePort } from '../../scripts/lib/ports.ts';
+import { freePort, isPortFree } from '../../scripts/lib/ports.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'clip-recap-demo-'));
 const state = join(base, 'state');
@@ -85,14 +85,15 @@ describe('npm start (offline demo)', () => {
     expect(existsSync(join(state, 'site', 'recaps', '2026-W02-weekly-summary', 'index.html'))).toBe(true);
   }, 120_000);
 
-  it('stops at publish, with what to do, when the blog repository has uncommitted changes', async () => {
+  it('stops before starting anything, with what to do, when the blog repository has uncommitted changes', async () => {
     const readme = join(state, 'blog', 'site/content/recaps/README.md');
     writeFileSync(readme, 'edited\n');
     const run = await runDemo();
     spawnSync('git', ['checkout', '--', '.'], { cwd: join(state, 'blog') });
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^✗ publish\s+the working tree of .*blog has uncommitted changes/m);
+    expect(run.stderr).toMatch(/^✗ demo\s+The blog repository .*blog has uncommitted changes:\n\s*M site\/content\/recaps\/README\.md/m);
     expect(run.stderr).toContain(`git -C ${join(state, 'blog')} status`);
+    expect(run.stdout).not.toContain('✓ sandbox');
     noStack(run.out);
   }, 120_000);
 
@@ -150,27 +151,28 @@ describe('npm start refuses what it cannot use, before touching anything', () =>
     noStack(onFile.out + samePort.stdout + samePort.stderr + locked.out);
   });
 
-  it('Ctrl+C during a stage stops the worker and the sandbox too, and exits 130', async () => {
+  it('Ctrl+C while the worker starts stops it too (its own process group), frees its port, and exits 130', async () => {
     const dir = join(base, 'interrupted');
-    const child = spawn(process.execPath, ['scripts/start.ts', '--no-serve', '--state', dir, '--port', String(await freePort()), '--site-port', String(await freePort())], {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['scripts/start.ts', '--no-serve', '--state', dir, '--port', String(port), '--site-port', String(await freePort())], {
       cwd: ROOT,
       detached: true, // its own process group, as a terminal's foreground job
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) => {
-      child.stdout.on('data', (d) => {
-        out += d;
-        if (/✓ worker/.test(out)) resolve();
-      });
-      child.stderr.on('data', (d) => (out += d));
-      void exited.then(() => resolve());
-    });
+    // wrangler dev runs (its log exists) and /health does not answer yet.
+    for (let waited = 0; !existsSync(join(dir, 'worker.log')) && waited < 60_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(out).not.toContain('✓ worker');
     process.kill(-child.pid!, 'SIGINT'); // what Ctrl+C does: SIGINT to the foreground process group
     expect(await exited, out).toBe(130);
-    expect(out).toMatch(/✗ \w+\s+interrupted \(SIGINT\)/);
+    expect(out).toMatch(/✗ worker\s+interrupted \(SIGINT\)/);
+    await new Promise((r) => setTimeout(r, 1000));
     expect(processesMentioning(dir)).toEqual([]);
+    expect(await isPortFree(port)).toBe(true);
     expect(existsSync(join(dir, '.lock'))).toBe(false);
   }, 120_000);
 });
