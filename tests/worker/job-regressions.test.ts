@@ -4,17 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runHousekeeping } from '../../worker/cron/housekeeping.ts';
 import { jobHandlers, JOB_LEASE_MS, PermanentJobError, runJobMessage } from '../../worker/jobs/runner.ts';
 import { startJob } from '../../worker/jobs/start.ts';
-import { servicesAt } from './support-pipeline.ts';
+import { gate, jobRow, servicesAt } from './support-pipeline.ts';
 
-const jobRow = (jobId: string) => env.DB.prepare('SELECT * FROM jobs WHERE job_id = ?').bind(jobId).first<Record<string, any>>();
-
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  let entered!: () => void;
-  const reached = new Promise<void>((resolve) => (entered = resolve));
-  return { open, opened, entered, reached };
-}
 
 beforeEach(async () => {
   await env.DB.prepare('DELETE FROM jobs').run();

@@ -15,19 +15,10 @@ import { consumeBatch, DEAD_LETTER_QUEUE } from '../../worker/queue/consumer.ts'
 import { createServices, type Services } from '../../worker/services.ts';
 import { ContentItemStore } from '../../worker/storage/content-items.ts';
 import { sampleSources } from '../support/recap-sources.ts';
-import { servicesAt } from './support-pipeline.ts';
+import { gate, jobRow, servicesAt } from './support-pipeline.ts';
 
 const discordBase = () => (env as unknown as { DISCORD_WEBHOOK_URL: string }).DISCORD_WEBHOOK_URL.replace(/\/api\/webhooks\/.*$/, '');
 const discordMessages = async () => (await (await fetch(`${discordBase()}/__control/messages`)).json<{ messages: Array<{ content: string }> }>()).messages;
-const jobRow = (jobId: string) => env.DB.prepare('SELECT * FROM jobs WHERE job_id = ?').bind(jobId).first<Record<string, any>>();
-
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  let entered!: () => void;
-  const reached = new Promise<void>((resolve) => (entered = resolve));
-  return { open, opened, entered, reached };
-}
 
 beforeEach(async () => {
   await env.DB.prepare('DELETE FROM jobs').run();

@@ -55,3 +55,15 @@ export function servicesAt(clock: { t: number }, overrides: Partial<Services> = 
   const services: Services = { ...createServices(parseEnv(env), () => clock.t), jobsQueue, ...overrides };
   return { services, sent };
 }
+
+/** A job's row as D1 holds it. */
+export const jobRow = (jobId: string) => env.DB.prepare('SELECT * FROM jobs WHERE job_id = ?').bind(jobId).first<Record<string, any>>();
+
+/** A point a handler stops at until the test opens it (`reached` once the handler is there). */
+export function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  let entered!: () => void;
+  const reached = new Promise<void>((resolve) => (entered = resolve));
+  return { open, opened, entered, reached };
+}
