@@ -54,10 +54,17 @@ export class GitHubPublisher implements Publisher {
     const { tree: headTree, changed } = await this.changedFiles(head, request.files);
     if (changed.length === 0) {
       const open = existing ? await this.openPull(request.branch) : undefined;
-      // The branch holds these files but was never proposed: an earlier attempt stopped between pushing the branch
-      // and opening its pull request (a reviewer's closed PR, or a base that has the files already, is left alone).
-      if (existing && existing !== base && !open && !(await this.everProposed(request.branch))) {
+      // The branch holds these files but this head was never proposed: an earlier attempt stopped between moving the
+      // branch and opening its pull request (after a merged PR too). A closed PR of this very head (a reviewer's
+      // no), or a base that has the files already, is left alone.
+      if (existing && existing !== base && !open && (await this.lastClosedHead(request.branch)) !== existing) {
         if ((await this.changedFiles(base, request.files)).changed.length > 0) return this.propose(request, head, files);
+      }
+      // An attempt that moved the branch and stopped before refreshing its open PR: the PR still tells the reviewer
+      // about the version before.
+      if (open && (open.title !== request.title || (open.body ?? '') !== request.body)) {
+        const pr = await this.octokit.rest.pulls.update({ ...at, pull_number: open.number, title: request.title, body: request.body });
+        return { outcome: 'updated', branch: request.branch, commit_sha: head, pr_number: pr.data.number, pr_url: pr.data.html_url, files };
       }
       return unchanged(request, head, files, open);
     }
@@ -67,7 +74,7 @@ export class GitHubPublisher implements Publisher {
     // merge its history is not the base's, so a commit on top of it alone would conflict. New content starts from
     // the base's tree, in a commit whose parents are the base and the old branch head: the new PR's diff is against
     // the base, and the branch still moves only forward (no force), so a concurrent publish cannot be overwritten.
-    const stale = existing !== null && existing !== base && !open && (await this.everProposed(request.branch));
+    const stale = existing !== null && existing !== base && !open && (await this.lastClosedHead(request.branch)) !== undefined;
     let parent = head;
     let parentTree = headTree;
     let toWrite = changed;
@@ -137,10 +144,10 @@ export class GitHubPublisher implements Publisher {
     return { outcome: 'created', branch: request.branch, commit_sha: commit, pr_number: pr.number, pr_url: pr.html_url, files, ...(warnings.length > 0 && { warnings }) };
   }
 
-  /** Whether a pull request from the branch was ever opened and then closed or merged. */
-  private async everProposed(branch: string): Promise<boolean> {
-    const { data } = await this.octokit.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, base: this.options.baseBranch, state: 'closed', per_page: 1 });
-    return data.length > 0;
+  /** The head commit of the branch's latest closed or merged pull request; undefined when it never had one. */
+  private async lastClosedHead(branch: string): Promise<string | undefined> {
+    const { data } = await this.octokit.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, base: this.options.baseBranch, state: 'closed', sort: 'created', direction: 'desc', per_page: 1 });
+    return data[0]?.head.sha;
   }
 
   /** The commit a branch points at, or null when it does not exist. */
@@ -153,7 +160,7 @@ export class GitHubPublisher implements Publisher {
     }
   }
 
-  private async openPull(branch: string): Promise<{ number: number; html_url: string } | undefined> {
+  private async openPull(branch: string): Promise<{ number: number; html_url: string; title: string; body: string | null } | undefined> {
     const { data } = await this.octokit.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, base: this.options.baseBranch, state: 'open', per_page: 1 });
     return data[0];
   }

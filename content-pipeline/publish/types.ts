@@ -45,7 +45,9 @@ export class PathOutsideContentRootError extends Error {
 export const CONTENT_ROOT = 'site/content/recaps/';
 
 /** Refuses absolute paths, dot segments, backslashes and anything outside `root`. */
-export function assertUnderContentRoot(path: string, root: string = CONTENT_ROOT): void {
+export function assertUnderContentRoot(path: string, contentRoot: string = CONTENT_ROOT): void {
+  // A root given without its trailing slash must not admit its siblings ("recaps-drafts/", "recaps.md").
+  const root = contentRoot.endsWith('/') ? contentRoot : `${contentRoot}/`;
   if (!path.startsWith(root) || path.includes('\\') || path.split('/').some((part) => part === '..' || part === '.' || part === '') || !path.endsWith('.md')) {
     throw new PathOutsideContentRootError(`refusing to write ${JSON.stringify(path)}: recaps may only be .md files under ${root}`);
   }

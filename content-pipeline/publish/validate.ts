@@ -10,7 +10,15 @@ export class InvalidBranchError extends Error {
 const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._\/-]*$/;
 
 export function assertPublishableBranch(branch: string, baseBranch: string): void {
-  const bad = !BRANCH.test(branch) || branch.includes('..') || branch.includes('//') || branch.endsWith('/') || branch.endsWith('.') || branch.endsWith('.lock') || branch.split('/').some((part) => part.startsWith('.'));
+  // git check-ref-format --branch: no part may start with "." or end with ".lock"; "HEAD" is not a branch.
+  const bad =
+    !BRANCH.test(branch) ||
+    branch === 'HEAD' ||
+    branch.includes('..') ||
+    branch.includes('//') ||
+    branch.endsWith('/') ||
+    branch.endsWith('.') ||
+    branch.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'));
   if (bad) throw new InvalidBranchError(`refusing branch ${JSON.stringify(branch)}: not a plain git branch name`);
   if (branch === baseBranch) throw new InvalidBranchError(`refusing to publish onto the base branch ${JSON.stringify(baseBranch)}: recaps go through a review branch`);
 }

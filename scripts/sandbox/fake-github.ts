@@ -14,6 +14,8 @@ interface Pull {
   number: number; title: string; body: string | null; login: string | null; branch: string | null; base: string;
   created_at: string; updated_at: string; merged_at: string | null; closed_at: string | null;
   labels: string[]; reviewers: string[]; merge_commit_sha: string | null;
+  /** The head commit when the PR was closed or merged: GitHub keeps showing it, wherever the branch moves after. */
+  closed_head_sha?: string | null;
 }
 interface Issue { number: number; title: string; login: string | null; created_at: string; updated_at: string; closed_at: string | null }
 interface Repo { commits: Commit[]; pulls: Map<number, Pull>; issues: Map<number, Issue>; git: GitStore }
@@ -231,7 +233,7 @@ export class FakeGitHub {
     const branch = p.branch ?? 'main';
     return {
       number: p.number, title: p.title, body: p.body, html_url: `https://github.com/${full}/pull/${p.number}`, user: p.login ? { login: p.login } : null,
-      head: { ref: branch, label: `${owner}:${branch}`, sha: repo.git.refs.get(`heads/${branch}`) ?? null },
+      head: { ref: branch, label: `${owner}:${branch}`, sha: (p.closed_at ? p.closed_head_sha : undefined) ?? repo.git.refs.get(`heads/${branch}`) ?? null },
       base: { ref: p.base, sha: repo.git.refs.get(`heads/${p.base}`) ?? null },
       state: p.closed_at ? 'closed' : 'open', merged: p.merged_at !== null, merge_commit_sha: p.merge_commit_sha,
       created_at: p.created_at, updated_at: p.updated_at, merged_at: p.merged_at, closed_at: p.closed_at,
@@ -314,8 +316,8 @@ export class FakeGitHub {
       if (typeof body.title === 'string') pr.title = body.title;
       if (typeof body.body === 'string') pr.body = body.body;
       if (typeof body.base === 'string') pr.base = body.base;
-      if (body.state === 'closed' && !pr.closed_at) pr.closed_at = now;
-      if (body.state === 'open' && !pr.merged_at) pr.closed_at = null;
+      if (body.state === 'closed' && !pr.closed_at) Object.assign(pr, { closed_at: now, closed_head_sha: git.refs.get(`heads/${pr.branch}`) ?? null });
+      if (body.state === 'open' && !pr.merged_at) Object.assign(pr, { closed_at: null, closed_head_sha: null });
       pr.updated_at = now;
       return [200, this.pullJson(full, repo, pr)];
     }
@@ -341,7 +343,7 @@ export class FakeGitHub {
       const message = `${body.commit_title ?? `Merge pull request #${pr.number} from ${full.split('/')[0]}/${pr.branch}`}\n\n${body.commit_message ?? pr.title}`;
       const sha = git.createCommit({ message, tree, parents: [base, head], author: identity, verified: caller === 'app' });
       git.updateRef(`heads/${pr.base}`, sha, false);
-      Object.assign(pr, { merged_at: now, closed_at: now, updated_at: now, merge_commit_sha: sha });
+      Object.assign(pr, { merged_at: now, closed_at: now, updated_at: now, merge_commit_sha: sha, closed_head_sha: head });
       return [200, { sha, merged: true, message: 'Pull Request successfully merged' }];
     }
     return notFound;
