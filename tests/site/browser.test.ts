@@ -8,22 +8,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/build.ts';
 import { axeViolations, CHROMIUM, haveChromium, IN_CI, startBrowserSite, type BrowserSite } from './helpers/browser.ts';
-import { loadRecaps } from './helpers/content.ts';
+import { bySlug, DAILY as DAILY_SLUG, HOSTILE as HOSTILE_SLUG } from './helpers/fixture-site.ts';
 
 if (!haveChromium && !IN_CI) {
   console.warn(`[site browser tests] SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH). In CI this fails.`);
 }
 
 const SCREENSHOTS = join(ROOT, 'test-results/screenshots');
-const recaps = loadRecaps();
-const recap = (slug: string) => {
-  const r = recaps.find((x) => x.slug === slug);
-  if (!r) throw new Error(`fixture ${slug} missing`);
-  return r;
-};
-const DAILY = recap('2026-01-05-daily-recap');
-const HOSTILE = recap('2026-01-08-daily-recap');
-const WEEKLY = recap('2026-01-11-weekly-summary');
+const DAILY = bySlug(DAILY_SLUG);
+const HOSTILE = bySlug(HOSTILE_SLUG);
+const WEEKLY = bySlug('2026-01-11-weekly-summary');
 
 let site: BrowserSite;
 const open: BrowserSite['open'] = (path, size) => site.open(path, size);
@@ -199,7 +193,7 @@ describe.skipIf(!haveChromium && !IN_CI)('site in a browser', () => {
   });
 
   it('fits a 320 px screen without horizontal scrolling', async () => {
-    for (const path of ['/', `/recaps/${DAILY.slug}/`, `/recaps/${HOSTILE.slug}/`, `/recaps/${recap('2026-01-14-topic-rate-limiting').slug}/`, `/recaps/${WEEKLY.slug}/`, '/archive/', '/tags/', '/search/']) {
+    for (const path of ['/', `/recaps/${DAILY.slug}/`, `/recaps/${HOSTILE.slug}/`, `/recaps/${bySlug('2026-01-14-topic-rate-limiting').slug}/`, `/recaps/${WEEKLY.slug}/`, '/archive/', '/tags/', '/search/']) {
       const { page } = await open(path, { width: 320, height: 640 });
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width, path).toBeLessThanOrEqual(320);

@@ -4,20 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSearchIndex, searchIndexFiles } from '../../site/lib/search-index.ts';
 import { CHROMIUM, haveChromium, IN_CI, startBrowserSite, type BrowserSite } from './helpers/browser.ts';
-import { loadRecaps } from './helpers/content.ts';
+import { bySlug, DAILY as DAILY_SLUG, HOSTILE as HOSTILE_SLUG } from './helpers/fixture-site.ts';
 
 if (!haveChromium && !IN_CI) {
   console.warn(`[site search browser tests] SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH). In CI this fails.`);
 }
 
-const recaps = loadRecaps();
-const recap = (slug: string) => {
-  const r = recaps.find((x) => x.slug === slug);
-  if (!r) throw new Error(`fixture ${slug} missing`);
-  return r;
-};
-const DAILY = recap('2026-01-05-daily-recap');
-const HOSTILE = recap('2026-01-08-daily-recap');
+const DAILY = bySlug(DAILY_SLUG);
+const HOSTILE = bySlug(HOSTILE_SLUG);
 
 let site: BrowserSite;
 const open: BrowserSite['open'] = (path, size) => site.open(path, size);
