@@ -2,23 +2,15 @@
 // with Link-header pagination, token and GitHub App installation auth (JWTs verified with the app's public key),
 // and scriptable primary/secondary rate limits. Repositories are built from normalised GitHubEvents; a repository
 // seeded with initRepository also answers the Git Data API (refs, blobs, trees, commits; fake-git-store.ts) and
-// the pull request writes a publisher makes (create, update, labels, reviewers, merge).
+// the pull request writes a publisher makes (create, update, labels, reviewers, merge). Records and their JSON:
+// fake-github-records.ts.
 import { createPublicKey, createVerify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GitHubEvent } from '../../content-pipeline/schemas/github-event.ts';
+import { commitJson, listJson, pullJson, type Pull, type Repo } from './fake-github-records.ts';
 import { GitError, GitStore, type Person, type TreeEntryInput } from './fake-git-store.ts';
 
-interface Commit { sha: string; message: string; login: string | null; date: string }
-interface Pull {
-  number: number; title: string; body: string | null; login: string | null; branch: string | null; base: string;
-  created_at: string; updated_at: string; merged_at: string | null; closed_at: string | null;
-  labels: string[]; reviewers: string[]; merge_commit_sha: string | null;
-  /** The head commit when the PR was closed or merged: GitHub keeps showing it, wherever the branch moves after. */
-  closed_head_sha?: string | null;
-}
-interface Issue { number: number; title: string; login: string | null; created_at: string; updated_at: string; closed_at: string | null }
-interface Repo { commits: Commit[]; pulls: Map<number, Pull>; issues: Map<number, Issue>; git: GitStore }
 type Reply = [status: number, body: unknown];
 /** A parsed JSON request body (the fake checks the fields it uses). */
 type Body = Record<string, any>;
@@ -186,7 +178,7 @@ export class FakeGitHub {
         throw error;
       }
     }
-    const items = this.list(full, repo, m[3] as 'commits' | 'pulls' | 'issues', url.searchParams);
+    const items = listJson(full, repo, m[3] as 'commits' | 'pulls' | 'issues', url.searchParams);
     const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), this.options.maxPerPage ?? 100);
     const page = Number(url.searchParams.get('page') ?? 1);
     const slice = items.slice((page - 1) * perPage, page * perPage);
@@ -197,56 +189,6 @@ export class FakeGitHub {
       headers.link = `<${next.href}>; rel="next"`;
     }
     return this.json(req, res, 200, slice, headers);
-  }
-
-  private list(full: string, repo: Repo, kind: 'commits' | 'pulls' | 'issues', q: URLSearchParams): unknown[] {
-    const since = q.get('since') ? Date.parse(q.get('since')!) : -Infinity;
-    const until = q.get('until') ? Date.parse(q.get('until')!) : Infinity;
-    const html = `https://github.com/${full}`;
-    if (kind === 'commits') {
-      return repo.commits
-        .filter((c) => Date.parse(c.date) >= since && Date.parse(c.date) <= until)
-        .sort((a, b) => b.date.localeCompare(a.date))
-        .map((c) => ({ sha: c.sha, html_url: `${html}/commit/${c.sha}`, author: c.login ? { login: c.login } : null, commit: { message: c.message, author: { name: c.login, date: c.date }, committer: { date: c.date } } }));
-    }
-    if (kind === 'pulls') {
-      const state = q.get('state') ?? 'open';
-      const [headOwner, headBranch] = (q.get('head') ?? '').split(':');
-      return [...repo.pulls.values()]
-        .filter((p) => state === 'all' || (state === 'closed') === (p.closed_at !== null))
-        .filter((p) => !q.get('head') || (headOwner?.toLowerCase() === full.split('/')[0]!.toLowerCase() && p.branch === headBranch))
-        .filter((p) => !q.get('base') || p.base === q.get('base'))
-        .sort((a, b) => b.updated_at.localeCompare(a.updated_at))
-        .map((p) => this.pullJson(full, repo, p));
-    }
-    const issues = [...repo.issues.values()]
-      .filter((i) => Date.parse(i.updated_at) >= since)
-      .map((i) => ({ number: i.number, title: i.title, html_url: `${html}/issues/${i.number}`, user: i.login ? { login: i.login } : null, state: i.closed_at ? 'closed' : 'open', created_at: i.created_at, updated_at: i.updated_at, closed_at: i.closed_at }));
-    // The issues API lists pull requests too, marked with a pull_request key.
-    const pulls = [...repo.pulls.values()]
-      .filter((p) => Date.parse(p.updated_at) >= since)
-      .map((p) => ({ number: p.number, title: p.title, html_url: `${html}/pull/${p.number}`, user: p.login ? { login: p.login } : null, state: 'open', created_at: p.created_at, updated_at: p.updated_at, closed_at: p.closed_at, pull_request: { url: `${html}/pull/${p.number}` } }));
-    return [...issues, ...pulls].sort((a, b) => b.updated_at.localeCompare(a.updated_at));
-  }
-  private pullJson(full: string, repo: Repo, p: Pull) {
-    const [owner] = full.split('/');
-    const branch = p.branch ?? 'main';
-    return {
-      number: p.number, title: p.title, body: p.body, html_url: `https://github.com/${full}/pull/${p.number}`, user: p.login ? { login: p.login } : null,
-      head: { ref: branch, label: `${owner}:${branch}`, sha: (p.closed_at ? p.closed_head_sha : undefined) ?? repo.git.refs.get(`heads/${branch}`) ?? null },
-      base: { ref: p.base, sha: repo.git.refs.get(`heads/${p.base}`) ?? null },
-      state: p.closed_at ? 'closed' : 'open', merged: p.merged_at !== null, merge_commit_sha: p.merge_commit_sha,
-      created_at: p.created_at, updated_at: p.updated_at, merged_at: p.merged_at, closed_at: p.closed_at,
-      labels: p.labels.map((name) => ({ name })), requested_reviewers: p.reviewers.map((login) => ({ login })),
-    };
-  }
-
-  private commitJson(full: string, git: GitStore, sha: string) {
-    const c = git.commit(sha);
-    return {
-      sha, html_url: `https://github.com/${full}/commit/${sha}`, message: c.message, tree: { sha: c.tree }, parents: c.parents.map((p) => ({ sha: p })),
-      author: c.author, committer: c.committer, verification: { verified: c.verified, reason: c.verified ? 'valid' : 'unsigned' },
-    };
   }
 
   /** Git Data and pull request endpoints under /repos/{owner}/{repo}/. Throws GitError for 4xx answers. */
@@ -291,9 +233,9 @@ export class FakeGitHub {
       const person = (p: Body | undefined) => (p ? { name: String(p.name), email: String(p.email), date: p.date ?? now } : undefined);
       const author = person(body.author) ?? identity;
       const sha = git.createCommit({ message: String(body.message), tree: String(body.tree), parents: (body.parents ?? []) as string[], author, committer: person(body.committer) ?? (body.author ? author : identity), verified: caller === 'app' && !body.author && !body.committer });
-      return [201, this.commitJson(full, git, sha)];
+      return [201, commitJson(full, git, sha)];
     }
-    if ((m = r('git/commits/([0-9a-f]{40})', 'GET'))) return [200, this.commitJson(full, git, m[1]!)];
+    if ((m = r('git/commits/([0-9a-f]{40})', 'GET'))) return [200, commitJson(full, git, m[1]!)];
 
     const pull = (n: string | undefined) => {
       const pr = repo.pulls.get(Number(n));
@@ -308,9 +250,9 @@ export class FakeGitHub {
       const number = Math.max(0, ...repo.pulls.keys(), ...repo.issues.keys()) + 1;
       const pr: Pull = { number, title: String(body.title), body: body.body ?? null, login: identity.name, branch: head, base, created_at: now, updated_at: now, merged_at: null, closed_at: null, labels: [], reviewers: [], merge_commit_sha: null };
       repo.pulls.set(number, pr);
-      return [201, this.pullJson(full, repo, pr)];
+      return [201, pullJson(full, repo, pr)];
     }
-    if ((m = r('pulls/(\\d+)', 'GET'))) return [200, this.pullJson(full, repo, pull(m[1]))];
+    if ((m = r('pulls/(\\d+)', 'GET'))) return [200, pullJson(full, repo, pull(m[1]))];
     if ((m = r('pulls/(\\d+)', 'PATCH'))) {
       const pr = pull(m[1]);
       if (typeof body.title === 'string') pr.title = body.title;
@@ -319,7 +261,7 @@ export class FakeGitHub {
       if (body.state === 'closed' && !pr.closed_at) Object.assign(pr, { closed_at: now, closed_head_sha: git.refs.get(`heads/${pr.branch}`) ?? null });
       if (body.state === 'open' && !pr.merged_at) Object.assign(pr, { closed_at: null, closed_head_sha: null });
       pr.updated_at = now;
-      return [200, this.pullJson(full, repo, pr)];
+      return [200, pullJson(full, repo, pr)];
     }
     if ((m = r('issues/(\\d+)/labels', 'POST'))) {
       const pr = pull(m[1]);
@@ -329,7 +271,7 @@ export class FakeGitHub {
     if ((m = r('pulls/(\\d+)/requested_reviewers', 'POST'))) {
       const pr = pull(m[1]);
       pr.reviewers = [...new Set([...pr.reviewers, ...((body.reviewers ?? []) as string[])])];
-      return [201, this.pullJson(full, repo, pr)];
+      return [201, pullJson(full, repo, pr)];
     }
     if ((m = r('pulls/(\\d+)/merge', 'PUT'))) {
       const pr = pull(m[1]);

@@ -1,0 +1,65 @@
+// The fake GitHub's repository records (commits, pull requests, issues, and the Git Data store of a seeded
+// repository) and how GitHub's REST API renders them: listings with their filters, a pull request, a commit.
+import type { GitStore } from './fake-git-store.ts';
+
+export interface Commit { sha: string; message: string; login: string | null; date: string }
+export interface Pull {
+  number: number; title: string; body: string | null; login: string | null; branch: string | null; base: string;
+  created_at: string; updated_at: string; merged_at: string | null; closed_at: string | null;
+  labels: string[]; reviewers: string[]; merge_commit_sha: string | null;
+  /** The head commit when the PR was closed or merged: GitHub keeps showing it, wherever the branch moves after. */
+  closed_head_sha?: string | null;
+}
+export interface Issue { number: number; title: string; login: string | null; created_at: string; updated_at: string; closed_at: string | null }
+export interface Repo { commits: Commit[]; pulls: Map<number, Pull>; issues: Map<number, Issue>; git: GitStore }
+
+export function listJson(full: string, repo: Repo, kind: 'commits' | 'pulls' | 'issues', q: URLSearchParams): unknown[] {
+  const since = q.get('since') ? Date.parse(q.get('since')!) : -Infinity;
+  const until = q.get('until') ? Date.parse(q.get('until')!) : Infinity;
+  const html = `https://github.com/${full}`;
+  if (kind === 'commits') {
+    return repo.commits
+      .filter((c) => Date.parse(c.date) >= since && Date.parse(c.date) <= until)
+      .sort((a, b) => b.date.localeCompare(a.date))
+      .map((c) => ({ sha: c.sha, html_url: `${html}/commit/${c.sha}`, author: c.login ? { login: c.login } : null, commit: { message: c.message, author: { name: c.login, date: c.date }, committer: { date: c.date } } }));
+  }
+  if (kind === 'pulls') {
+    const state = q.get('state') ?? 'open';
+    const [headOwner, headBranch] = (q.get('head') ?? '').split(':');
+    return [...repo.pulls.values()]
+      .filter((p) => state === 'all' || (state === 'closed') === (p.closed_at !== null))
+      .filter((p) => !q.get('head') || (headOwner?.toLowerCase() === full.split('/')[0]!.toLowerCase() && p.branch === headBranch))
+      .filter((p) => !q.get('base') || p.base === q.get('base'))
+      .sort((a, b) => b.updated_at.localeCompare(a.updated_at))
+      .map((p) => pullJson(full, repo, p));
+  }
+  const issues = [...repo.issues.values()]
+    .filter((i) => Date.parse(i.updated_at) >= since)
+    .map((i) => ({ number: i.number, title: i.title, html_url: `${html}/issues/${i.number}`, user: i.login ? { login: i.login } : null, state: i.closed_at ? 'closed' : 'open', created_at: i.created_at, updated_at: i.updated_at, closed_at: i.closed_at }));
+  // The issues API lists pull requests too, marked with a pull_request key.
+  const pulls = [...repo.pulls.values()]
+    .filter((p) => Date.parse(p.updated_at) >= since)
+    .map((p) => ({ number: p.number, title: p.title, html_url: `${html}/pull/${p.number}`, user: p.login ? { login: p.login } : null, state: 'open', created_at: p.created_at, updated_at: p.updated_at, closed_at: p.closed_at, pull_request: { url: `${html}/pull/${p.number}` } }));
+  return [...issues, ...pulls].sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+}
+
+export function pullJson(full: string, repo: Repo, p: Pull) {
+  const [owner] = full.split('/');
+  const branch = p.branch ?? 'main';
+  return {
+    number: p.number, title: p.title, body: p.body, html_url: `https://github.com/${full}/pull/${p.number}`, user: p.login ? { login: p.login } : null,
+    head: { ref: branch, label: `${owner}:${branch}`, sha: (p.closed_at ? p.closed_head_sha : undefined) ?? repo.git.refs.get(`heads/${branch}`) ?? null },
+    base: { ref: p.base, sha: repo.git.refs.get(`heads/${p.base}`) ?? null },
+    state: p.closed_at ? 'closed' : 'open', merged: p.merged_at !== null, merge_commit_sha: p.merge_commit_sha,
+    created_at: p.created_at, updated_at: p.updated_at, merged_at: p.merged_at, closed_at: p.closed_at,
+    labels: p.labels.map((name) => ({ name })), requested_reviewers: p.reviewers.map((login) => ({ login })),
+  };
+}
+
+export function commitJson(full: string, git: GitStore, sha: string) {
+  const c = git.commit(sha);
+  return {
+    sha, html_url: `https://github.com/${full}/commit/${sha}`, message: c.message, tree: { sha: c.tree }, parents: c.parents.map((p) => ({ sha: p })),
+    author: c.author, committer: c.committer, verification: { verified: c.verified, reason: c.verified ? 'valid' : 'unsigned' },
+  };
+}
