@@ -2,6 +2,7 @@
 // fix (schema bounds on repository and filter lists, the inline size guard, details.fields for a bodyless method).
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { finishedJob } from './support-pipeline.ts';
 import { errorOf, signedFetch } from './support.ts';
 
 describe('VALIDATION_FAILED always names the failing field(s) (docs/api.md, "Validation errors")', () => {
@@ -28,6 +29,18 @@ describe('POST /api/content/generate, mode async: valid requests near the body l
     expect(response.status, text).toBeLessThan(500);
     // A refused request must leave nothing behind; an accepted one leaves exactly its job.
     expect(await jobCount()).toBe(before + (response.status === 202 ? 1 : 0));
+  });
+
+  it('a request too large for a queue message (a 130,000-digit fraction the date format allows) is accepted, and its job runs from its row', async () => {
+    const start = `2041-03-01T00:00:00.${'0'.repeat(130_000)}Z`;
+    const body = JSON.stringify({ date_range: { start, end: range.end }, content_type: 'daily_recap', mode: 'async' });
+    const before = await jobCount();
+    const response = await signedFetch('POST', '/api/content/generate', { body });
+    const text = await response.text();
+    expect(response.status, text.slice(0, 300)).toBe(202);
+    expect(await jobCount()).toBe(before + 1);
+    const done = await finishedJob((JSON.parse(text) as { job_id: string }).job_id);
+    expect(done.status).toBe('completed');
   });
 
   it('a long (schema-valid) filters.categories list is answered 202 or a 400 naming it, not 500', async () => {
