@@ -19,7 +19,7 @@ import { countPages } from './lib/count-pages.ts';
 import { Progress } from './lib/progress.ts';
 import { serveStatic } from './lib/static-server.ts';
 import { startWorker, WorkerStartError, type RunningWorker } from './lib/worker-process.ts';
-import { GitCommandError, isMerged, LocalGitPublisher, mergeBranch } from './publish/local-git.ts';
+import { GitCommandError, isMerged, LocalGitPublisher, mergeBranch, uncommittedChanges } from './publish/local-git.ts';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from './sandbox/index.ts';
 
 const USAGE = 'usage: npm start [-- --no-serve] [--port 8787] [--site-port 4321] [--fresh] [--state .demo]';
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
   }
   // The publish stage commits and merges in the blog repository: edits there would stop it late, after every
   // other stage had run.
-  const edited = existsSync(join(BLOG, '.git')) ? git(['status', '--porcelain']) : '';
+  const edited = existsSync(join(BLOG, '.git')) ? uncommittedChanges(BLOG) : '';
   if (edited) {
     throw new DemoError(`The blog repository ${BLOG} has uncommitted changes:\n${edited}\n  Commit or discard them (git -C ${BLOG} status), or start over with \`${FRESH_COMMAND}\`.`);
   }

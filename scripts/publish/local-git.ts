@@ -53,8 +53,13 @@ function git(repoDir: string, args: string[], call: GitCall = {}): { status: num
 const branchExists = (repoDir: string, branch: string) => git(repoDir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { allow: [1] }).status === 0;
 const head = (repoDir: string) => git(repoDir, ['rev-parse', 'HEAD']).stdout.trim();
 
+/** `git status --porcelain` of the working tree: empty when nothing is uncommitted. */
+export function uncommittedChanges(repoDir: string): string {
+  return git(repoDir, ['status', '--porcelain']).stdout.trim();
+}
+
 function assertClean(repoDir: string): void {
-  const dirty = git(repoDir, ['status', '--porcelain']).stdout.trim();
+  const dirty = uncommittedChanges(repoDir);
   if (dirty) throw new GitCommandError(`the working tree of ${repoDir} has uncommitted changes; commit or stash them first:\n${dirty}`);
 }
 
