@@ -86,7 +86,7 @@ export function applyMigrations(persistTo: string, resetHint = 'delete that fold
 }
 
 /** Bundles the worker as `wrangler deploy` would (for the default, local environment) into `outdir`. */
-export function bundleWorker(outdir: string): void {
+function bundleWorker(outdir: string): void {
   const build = spawnSync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', outdir], {
     cwd: ROOT,
     env: { ...process.env, ...OFFLINE_ENV, CI: 'true', FORCE_COLOR: '0' },
