@@ -93,3 +93,10 @@ export function dayRuns(start: string, end: string): DayRun[] {
   }
   return runs;
 }
+
+/** The same sorted runs per UTC day and category (migration 0012), for filters that name a few categories. */
+export const DAY_CATEGORY_SORT_INDEXES: Partial<Record<keyof typeof SORT_COLUMNS, string>> = {
+  view_count: 'content_items_day_category_views',
+  duration: 'content_items_day_category_duration',
+  content_score: 'content_items_day_category_score',
+};

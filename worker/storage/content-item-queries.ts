@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ContentCategory, ContentItem, IsoDateTime, ProcessingStatus, Ulid } from '../../content-pipeline/index.ts';
 import { countStatement } from './content-item-count.ts';
 import type { ItemFilter, SORT_COLUMNS } from './content-item-filter.ts';
-import { sortedPageQuery } from './content-item-sorted-page.ts';
+import { planSortedPage, readSortedPage, type SortedPageOptions } from './content-item-sorted-page.ts';
 
 const csv = <T extends z.ZodType<string>>(item: T) =>
   z.preprocess(
@@ -76,7 +76,7 @@ export interface ContentItemPage {
 }
 
 
-export function buildListQuery(query: ContentItemListQuery): { sql: string; params: unknown[] } {
+export function listPageRequest(query: ContentItemListQuery): { filter: ItemFilter; options: SortedPageOptions } {
   const filter: ItemFilter = {
     start: query.start,
     end: query.end,
@@ -88,26 +88,28 @@ export function buildListQuery(query: ContentItemListQuery): { sql: string; para
     ...(query.max_duration !== undefined && { maxDuration: query.max_duration }),
     ...(query.min_score !== undefined && { minScore: query.min_score }),
   };
-  return sortedPageQuery(filter, {
-    sortBy: query.sort_by,
-    sortOrder: query.sort_order,
-    limit: query.limit + 1,
-    offset: 0,
-    ...(query.cursor && { after: decodeCursor(query.cursor, query) }),
-  });
+  return {
+    filter,
+    options: {
+      sortBy: query.sort_by,
+      sortOrder: query.sort_order,
+      limit: query.limit + 1,
+      offset: 0,
+      ...(query.cursor && { after: decodeCursor(query.cursor, query) }),
+    },
+  };
 }
 
 
 export async function listContentItems(db: D1Database, query: ContentItemListQuery): Promise<ContentItemPage> {
-  const { sql, params } = buildListQuery(query);
-  const result = await db.prepare(sql).bind(...params).all<{ item_json: string; sort_value: string | number; content_item_id: string }>();
-  const rows = result.results;
+  const { filter, options } = listPageRequest(query);
+  const { rows, rowsRead } = await readSortedPage(db, filter, options);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
     items: page.map((row) => JSON.parse(row.item_json) as ContentItem),
     ...(rows.length > query.limit && last && { next_cursor: encodeCursor([query.sort_by, query.sort_order, last.sort_value, last.content_item_id]) }),
-    rows_read: result.meta.rows_read,
+    rows_read: rowsRead,
   };
 }
 
@@ -139,15 +141,15 @@ export async function pageContentItems(
   runBatch: BatchRunner = (statements) => db.batch(statements),
 ): Promise<OffsetPage> {
   const count = countStatement(db, filter);
-  const pageQuery = limit > 0 ? sortedPageQuery(filter, { sortBy, sortOrder, limit, offset: (page - 1) * limit }) : null;
-  const pageStatement = pageQuery ? db.prepare(pageQuery.sql).bind(...pageQuery.params) : null;
-  const results = await runBatch([count, ...(pageStatement ? [pageStatement] : []), ...extra]);
+  const plan = limit > 0 ? planSortedPage(db, filter, { sortBy, sortOrder, limit, offset: (page - 1) * limit }) : null;
+  const pageStatements = plan?.statements ?? [];
+  const results = await runBatch([count, ...pageStatements, ...extra]);
   const counted = results[0]!;
-  const rows = pageStatement ? results[1]! : null;
+  const sorted = plan ? await plan.finish(results.slice(1, 1 + pageStatements.length)) : null;
   return {
-    items: rows ? (rows.results as Array<{ item_json: string }>).map((r) => JSON.parse(r.item_json) as ContentItem) : [],
+    items: sorted ? sorted.rows.map((r) => JSON.parse(r.item_json) as ContentItem) : [],
     total: (counted.results[0] as { n: number }).n,
-    rows_read: { page: rows?.meta.rows_read ?? 0, count: counted.meta.rows_read },
-    extra: results.slice(pageStatement ? 2 : 1),
+    rows_read: { page: sorted?.rowsRead ?? 0, count: counted.meta.rows_read },
+    extra: results.slice(1 + pageStatements.length),
   };
 }

@@ -1,0 +1,158 @@
+// A page sorted by views, duration or score within up to 31 days, read from sorted runs: each UTC day's run in
+// its sorted index (0008), or each (day, category) run (0012) when the filter names few categories. Every
+// statement is a plain seek that stops after its LIMIT, so D1 counts about the rows it returns:
+//   1. each run's first ceil(N / runs) rows (N = offset + limit), in the caller's batch;
+//   2. if those do not decide the page, for each run whose last row read still ranks before the N-th best row
+//      read so far (the threshold), its rows between the two, in one more batch.
+// Why two rounds suffice: a row of the true top N ranks at or before the threshold (N rows read already do), so it
+// was read in round 1, or it sits in a run between its last row read and the threshold, which round 2 reads
+// (up to N rows, and rows past those N rank after them). With fewer than N rows read and no threshold, round 2
+// reads N more from every run not yet exhausted. The recursive merge this replaces (0008) cost D1 about 4 rows
+// per row taken; this costs about one, plus up to a row per run.
+import { filterClauses, DAY_CATEGORY_SORT_INDEXES, DAY_SORT_INDEXES, SORT_COLUMNS, type DayRun, type ItemFilter } from './content-item-filter.ts';
+import type { PageRow, SortedPageOptions, SortedPagePlan, SqlQuery } from './content-item-sorted-page.ts';
+
+/** Past this many (day, category) runs, the days' runs without the category split read less. */
+const MAX_CATEGORY_RUNS = 62;
+
+interface Run {
+  day: DayRun;
+  category?: string;
+}
+
+type Key = [sortValue: string | number, contentItemId: string];
+
+export function planDayRuns(
+  db: D1Database,
+  filter: ItemFilter,
+  days: DayRun[],
+  options: SortedPageOptions,
+  maxMergedRows: number,
+): Omit<SortedPagePlan, 'kind'> {
+  const wanted = options.offset + options.limit;
+  const categories = [...new Set(filter.categories ?? [])];
+  const runCount = days.length * categories.length;
+  const byCategory = categories.length > 0 && runCount <= MAX_CATEGORY_RUNS && (runCount === 1 || wanted <= maxMergedRows);
+  const runs: Run[] = byCategory ? days.flatMap((day) => categories.map((category) => ({ day, category }))) : days.map((day) => ({ day }));
+  const index = (byCategory ? DAY_CATEGORY_SORT_INDEXES : DAY_SORT_INDEXES)[options.sortBy]!;
+  const sort = SORT_COLUMNS[options.sortBy];
+  const direction = options.sortOrder === 'desc' ? 'DESC' : 'ASC';
+  // The filter's bounds on the sort column become the run's range in its index, merged with the row-value bounds:
+  // SQLite seeks one lower and one upper bound per column, and a scalar one would take the row value's place
+  // (a round-2 seek past a run's last row would then start back at the filter's bound).
+  const { lower, upper, rest } = sortColumnBounds(byCategory ? { ...filter, categories: [] } : filter, options.sortBy);
+  const shared = filterClauses(rest);
+
+  /** The run's rows after `from` and before `until` in the sort order, at most `limit` of them past `offset`. */
+  const query = (run: Run, bounds: { from?: Key | undefined; until?: Key | undefined }, limit: number, offset = 0): SqlQuery => {
+    const clauses = ['created_day = ?'];
+    const params: unknown[] = [run.day[0]];
+    const add = (clause: string, ...values: unknown[]) => (clauses.push(clause), params.push(...values));
+    if (run.category !== undefined) add('content_category = ?', run.category);
+    if (run.day[1] !== null) add('clip_created_at >= ?', run.day[1]);
+    if (run.day[2] !== null) add('clip_created_at < ?', run.day[2]);
+    shared.clauses.forEach((clause) => clauses.push(clause));
+    params.push(...shared.params);
+    // A row bound read from the run already satisfies the filter's bound on that side, which it replaces.
+    const [low, high] = options.sortOrder === 'asc' ? [bounds.from, bounds.until] : [bounds.until, bounds.from];
+    if (low) add(`(${sort}, content_item_id) > (?, ?)`, ...low);
+    else if (lower !== undefined) add(`${sort} >= ?`, lower);
+    if (high) add(`(${sort}, content_item_id) < (?, ?)`, ...high);
+    else if (upper !== undefined) add(`${sort} <= ?`, upper);
+    return {
+      sql: `SELECT item_json, ${sort} AS sort_value, content_item_id FROM content_items INDEXED BY ${index}
+            WHERE ${clauses.join(' AND ')} ORDER BY ${sort} ${direction}, content_item_id ${direction} LIMIT ? OFFSET ?`,
+      params: [...params, limit, offset],
+    };
+  };
+  const statement = (q: SqlQuery) => db.prepare(q.sql).bind(...q.params);
+
+  if (runs.length === 1) {
+    const only = query(runs[0]!, { from: options.after }, options.limit, options.offset);
+    return {
+      queries: [only],
+      statements: [statement(only)],
+      runs: 1,
+      finish: async ([result]) => ({ rows: result!.results as unknown as PageRow[], rowsRead: result!.meta.rows_read }),
+    };
+  }
+
+  const sign = options.sortOrder === 'desc' ? -1 : 1;
+  /** Negative when `a` comes first in the page's order (SQLite compares the ULIDs' ASCII as JavaScript does). */
+  const rank = (a: PageRow, b: PageRow) =>
+    sign * (a.sort_value < b.sort_value ? -1 : a.sort_value > b.sort_value ? 1 : a.content_item_id < b.content_item_id ? -1 : a.content_item_id > b.content_item_id ? 1 : 0);
+  const key = (row: PageRow): Key => [row.sort_value, row.content_item_id];
+  const perRun = Math.ceil(wanted / runs.length);
+
+  const queries = packed(runs.map((run, i) => [i, query(run, { from: options.after }, perRun)]));
+  return {
+    queries,
+    statements: queries.map(statement),
+    runs: runs.length,
+    async finish(results) {
+      const first = byRun(results, runs.length);
+      let rowsRead = results.reduce((sum, result) => sum + result.meta.rows_read, 0);
+      const candidates = first.flat().sort(rank);
+      const threshold = candidates[wanted - 1];
+      const unfinished = runs.flatMap((run, i): Array<[number, SqlQuery]> => {
+        const last = first[i]!.at(-1);
+        // A run that gave fewer rows than asked has no more; one whose last row ranks after the threshold has
+        // none that could make the page.
+        return first[i]!.length === perRun && last && (!threshold || rank(last, threshold) < 0) ? [[i, query(run, { from: key(last), until: threshold && key(threshold) }, wanted)]] : [];
+      });
+      if (unfinished.length > 0) {
+        const second = await db.batch(packed(unfinished).map(statement));
+        rowsRead += second.reduce((sum, result) => sum + result.meta.rows_read, 0);
+        candidates.push(...byRun(second, runs.length).flat());
+        candidates.sort(rank);
+      }
+      return { rows: candidates.slice(options.offset, wanted), rowsRead };
+    },
+  };
+}
+
+/** D1 binds at most 100 parameters per statement, and its SQLite takes at most 5 terms in a compound SELECT. */
+const MAX_BOUND_PARAMETERS = 100;
+const MAX_COMPOUND_TERMS = 5;
+
+/**
+ * Runs' queries as few statements as D1's limits allow: a UNION ALL of the runs' own sorted, limited
+ * seeks, each row tagged with its run. One statement per run cost a round trip ~0.1 ms per statement.
+ */
+function packed(parts: Array<[run: number, query: SqlQuery]>): SqlQuery[] {
+  const statements: SqlQuery[] = [];
+  let selects: string[] = [];
+  let params: unknown[] = [];
+  for (const [run, query] of parts) {
+    if (selects.length === MAX_COMPOUND_TERMS || (selects.length > 0 && params.length + query.params.length > MAX_BOUND_PARAMETERS)) {
+      statements.push({ sql: selects.join(' UNION ALL '), params });
+      selects = [];
+      params = [];
+    }
+    selects.push(`SELECT *, ${run} AS run FROM (${query.sql})`);
+    params.push(...query.params);
+  }
+  if (selects.length > 0) statements.push({ sql: selects.join(' UNION ALL '), params });
+  return statements;
+}
+
+/** The rows of packed statements' results, per run, each run's in its own order. */
+function byRun(results: D1Result[], runCount: number): PageRow[][] {
+  const rows: PageRow[][] = Array.from({ length: runCount }, () => []);
+  for (const result of results) for (const row of result.results as Array<PageRow & { run: number }>) rows[row.run]!.push(row);
+  return rows;
+}
+
+/** The filter's inclusive bounds on the sort's own column, and the filter without them. */
+function sortColumnBounds(filter: ItemFilter, sortBy: SortedPageOptions['sortBy']): { lower?: number; upper?: number; rest: ItemFilter } {
+  if (sortBy === 'view_count') {
+    const { minViews, ...rest } = filter;
+    return { ...(minViews !== undefined && { lower: minViews }), rest };
+  }
+  if (sortBy === 'duration') {
+    const { minDuration, maxDuration, ...rest } = filter;
+    return { ...(minDuration !== undefined && { lower: minDuration }), ...(maxDuration !== undefined && { upper: maxDuration }), rest };
+  }
+  // A score bound is on content_score, which the index holds only as score_sort (NULL as -1): it stays a filter.
+  return { rest: filter };
+}
