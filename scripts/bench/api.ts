@@ -224,7 +224,7 @@ export async function benchDevProxy(worker: RunningWorker, persistTo: string, ro
 export async function benchApi(options: { items: number; seconds: number }): Promise<{ signed_ack: Record<string, unknown>; index_lookup: Record<string, unknown>; dev_proxy: Record<string, unknown> }> {
   const state = mkdtempSync(join(tmpdir(), 'clip-recap-bench-'));
   try {
-    applyMigrations(state);
+    await applyMigrations(state);
     await seedItems(state, options.items);
     const worker = await startWorker({ port: await freePort(), persistTo: state, runtime: 'miniflare', logFile: join(state, 'worker.log') });
     try {

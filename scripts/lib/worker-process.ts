@@ -3,7 +3,7 @@
 //   - 'wrangler': `wrangler dev`, with its dev proxy, inspector and reload on save (`npm run dev`, the demo);
 //   - 'miniflare': wrangler's bundle served by Miniflare alone (miniflare-serve.ts), the worker without the dev
 //     tooling in front of it, which is what the benchmark measures (docs/performance.md).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevVars, ROOT } from './dev-vars.ts';
@@ -70,12 +70,31 @@ export function migrationFailureMessage({ output, persistTo, logFile, resetHint 
   ].join('\n');
 }
 
-export function applyMigrations(persistTo: string, resetHint = 'delete that folder and run again.'): { applied: boolean } {
-  const migrate = spawnSync(process.execPath, [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], {
-    cwd: ROOT,
-    env: { ...process.env, ...OFFLINE_ENV, CI: 'true' },
-    encoding: 'utf8',
+interface ToolRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  error?: Error;
+}
+
+/**
+ * Runs wrangler with the project's Node and collects its output. Not spawnSync: the caller's event loop keeps
+ * running meanwhile (`npm start`'s seconds ticker, its Ctrl+C handler).
+ */
+function runWrangler(args: string[], env: NodeJS.ProcessEnv): Promise<ToolRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', (error) => resolve({ status: null, stdout, stderr, error }));
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+export async function applyMigrations(persistTo: string, resetHint = 'delete that folder and run again.'): Promise<{ applied: boolean }> {
+  const migrate = await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { ...process.env, ...OFFLINE_ENV, CI: 'true' });
   if (migrate.status !== 0) {
     const output = `${migrate.stdout ?? ''}${migrate.stderr ?? ''}${migrate.error ? String(migrate.error) : ''}`;
     const logFile = `${persistTo.replace(/[\\/]+$/, '')}.migrations-error.log`;
@@ -86,19 +105,15 @@ export function applyMigrations(persistTo: string, resetHint = 'delete that fold
 }
 
 /** Bundles the worker as `wrangler deploy` would (for the default, local environment) into `outdir`. */
-function bundleWorker(outdir: string): void {
-  const build = spawnSync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', outdir], {
-    cwd: ROOT,
-    env: { ...process.env, ...OFFLINE_ENV, CI: 'true', FORCE_COLOR: '0' },
-    encoding: 'utf8',
-  });
+async function bundleWorker(outdir: string): Promise<void> {
+  const build = await runWrangler(['deploy', '--dry-run', '--outdir', outdir], { ...process.env, ...OFFLINE_ENV, CI: 'true', FORCE_COLOR: '0' });
   if (build.status !== 0) throw new WorkerStartError(`bundling the worker failed:\n${build.stdout}${build.stderr}`);
 }
 
-function runtimeArgs(options: WorkerOptions): string[] {
+async function runtimeArgs(options: WorkerOptions): Promise<string[]> {
   if (options.runtime === 'miniflare') {
     const bundle = join(options.persistTo, 'bundle');
-    bundleWorker(bundle);
+    await bundleWorker(bundle);
     return [MINIFLARE_SERVE, '--bundle', bundle, '--port', String(options.port), '--persist-to', options.persistTo, '--vars', JSON.stringify(options.vars ?? {})];
   }
   const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
@@ -111,8 +126,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   if (!(await isPortFree(options.port))) {
     throw new WorkerStartError(`Port ${options.port} on 127.0.0.1 is already in use (another \`npm run dev\` or \`npm start\`?). Stop it or use --port <n>.`);
   }
-  const { applied: migrationsApplied } = applyMigrations(options.persistTo, options.resetHint);
-  const args = runtimeArgs(options);
+  const { applied: migrationsApplied } = await applyMigrations(options.persistTo, options.resetHint);
+  const args = await runtimeArgs(options);
   // Not a pipe into this process: the demo and the benchmark would spend CPU reading every log line of the worker
   // on the cores it runs on, and a file can be followed with `tail -f` while the demo serves.
   const logFile = options.inherit ? undefined : (options.logFile ?? `${options.persistTo.replace(/[\\/]+$/, '')}.log`);

@@ -14,8 +14,8 @@ const base = mkdtempSync(join(tmpdir(), 'clip-recap-stale-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 /** A local state whose migrated D1 database file is overwritten with text. */
-function corruptState(state: string): void {
-  expect(applyMigrations(state).applied).toBe(true);
+async function corruptState(state: string): Promise<void> {
+  expect((await applyMigrations(state)).applied).toBe(true);
   const d1 = join(state, 'v3', 'd1', 'miniflare-D1DatabaseObject');
   const database = readdirSync(d1).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
   expect(database).toBeDefined();
@@ -24,16 +24,11 @@ function corruptState(state: string): void {
 }
 
 describe('a corrupt local D1 state', () => {
-  it('fails with the cause, the folder and the fix in a few lines, and keeps wrangler’s output in a log file', () => {
+  it('fails with the cause, the folder and the fix in a few lines, and keeps wrangler’s output in a log file', async () => {
     const state = join(base, 'state');
-    corruptState(state);
+    await corruptState(state);
 
-    let error: unknown;
-    try {
-      applyMigrations(state, 'run `npm start -- --fresh`.');
-    } catch (e) {
-      error = e;
-    }
+    const error: unknown = await applyMigrations(state, 'run `npm start -- --fresh`.').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerStartError);
     const message = (error as Error).message;
     expect(message).toContain(`local state under ${state} failed: file is not a database`);
@@ -48,7 +43,7 @@ describe('a corrupt local D1 state', () => {
 
   it('stops `npm start` at its worker stage, with the flags that start it over', async () => {
     const demo = join(base, 'demo');
-    corruptState(join(demo, 'wrangler-state'));
+    await corruptState(join(demo, 'wrangler-state'));
     const run = spawnSync(process.execPath, ['scripts/start.ts', '--no-serve', '--state', demo, '--port', String(await freePort()), '--site-port', String(await freePort())], {
       cwd: ROOT,
       encoding: 'utf8',
