@@ -157,6 +157,14 @@ describe('pages sorted by views, duration or score, day by day', () => {
       (await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).bind(...query.params).all<{ detail: string }>()).results.map((r) => r.detail).join(' | ');
     expect(await explain(oneDay.queries[0]!)).toMatch(/USING INDEX content_items_day_score/);
 
+    // A score bound seeks too: a descending page the bound leaves unfilled stops at it instead of walking the rest
+    // of the day's scores (NULL scores included, which the index holds as -1).
+    const best = await run({ ...day, minScore: 80 }, { sortBy: 'content_score', sortOrder: 'desc', limit: 100, offset: 0 });
+    expect(best.ids).toEqual(await onePass({ ...day, minScore: 80 }, { sortBy: 'content_score', sortOrder: 'desc', limit: 100, offset: 0 }));
+    expect(best.ids.length).toBeGreaterThan(0);
+    expect(best.ids.length).toBeLessThan(50);
+    expect(best.rowsRead).toBeLessThanOrEqual(best.ids.length + 1);
+
     // Three whole days by duration (6 distinct values, so ties are broken by id): each run's first
     // ceil(20 / 3) rows, then only rows that rank before the 20th best read so far. At most the page, one row per
     // run that ends a round, and the rows read in round 1 that lost to another run's (fewer than a run's share).

@@ -153,6 +153,10 @@ function sortColumnBounds(filter: ItemFilter, sortBy: SortedPageOptions['sortBy'
     const { minDuration, maxDuration, ...rest } = filter;
     return { ...(minDuration !== undefined && { lower: minDuration }), ...(maxDuration !== undefined && { upper: maxDuration }), rest };
   }
-  // A score bound is on content_score, which the index holds only as score_sort (NULL as -1): it stays a filter.
+  // The index holds the score as score_sort = IFNULL(content_score, -1): for a bound above -1 the two agree (an
+  // unscored item fails both), so the bound seeks too, and a descending walk stops at it instead of reading the
+  // rest of the run's scores below it.
+  const { minScore, ...rest } = filter;
+  if (sortBy === 'content_score' && minScore !== undefined && minScore > -1) return { lower: minScore, rest };
   return { rest: filter };
 }
