@@ -3,12 +3,14 @@
 // statement is a plain seek that stops after its LIMIT, so D1 counts about the rows it returns:
 //   1. each run's first ceil(N / runs) rows (N = offset + limit), in the caller's batch;
 //   2. if those do not decide the page, for each run whose last row read still ranks before the N-th best row
-//      read so far (the threshold), its rows between the two, in one more batch.
-// Why two rounds suffice: a row of the true top N ranks at or before the threshold (N rows read already do), so it
-// was read in round 1, or it sits in a run between its last row read and the threshold, which round 2 reads
-// (up to N rows, and rows past those N rank after them). With fewer than N rows read and no threshold, round 2
-// reads N more from every run not yet exhausted. The recursive merge this replaces (0008) cost D1 about 4 rows
-// per row taken; this costs about one, plus up to a row per run.
+//      read so far (the threshold), its next rows up to the threshold: an even share of N among those runs;
+//   3. if still undecided, the same with every row that can still make the page: at most N minus the rows read
+//      that rank at or before the run's last row.
+// Why three rounds suffice: a row of the true top N ranks at or before the threshold (N rows read already do), and
+// the threshold only moves up as rows are read. So a row of the page not read by round 2 sits in a run between its
+// last row read and the threshold, among the first rows there that round 3 reads. With fewer than N rows read and
+// no threshold, the rounds read on from every run not yet exhausted. The recursive merge this replaces (0008) cost
+// D1 about 4 rows per row taken; this costs about one, plus a row or so per run.
 import { filterClauses, DAY_CATEGORY_SORT_INDEXES, DAY_SORT_INDEXES, SORT_COLUMNS, type DayRun, type ItemFilter } from './content-item-filter.ts';
 import type { PageRow, SortedPageOptions, SortedPagePlan, SqlQuery } from './content-item-sorted-page.ts';
 
@@ -67,8 +69,14 @@ export function planDayRuns(
   };
   const statement = (q: SqlQuery) => db.prepare(q.sql).bind(...q.params);
 
+  // A keyset cursor short of the filter's bound on the sort column (a client that tightened the filter between
+  // pages) would replace that bound as the range's start: the bound is the tighter one then, and the cursor goes.
+  const cursor = options.after;
+  const beforeBound = typeof cursor?.[0] === 'number' && (options.sortOrder === 'asc' ? lower !== undefined && cursor[0] < lower : upper !== undefined && cursor[0] > upper);
+  const after = beforeBound ? undefined : cursor;
+
   if (runs.length === 1) {
-    const only = query(runs[0]!, { from: options.after }, options.limit, options.offset);
+    const only = query(runs[0]!, { from: after }, options.limit, options.offset);
     return {
       queries: [only],
       statements: [statement(only)],
@@ -84,32 +92,55 @@ export function planDayRuns(
   const key = (row: PageRow): Key => [row.sort_value, row.content_item_id];
   const perRun = Math.ceil(wanted / runs.length);
 
-  const queries = packed(runs.map((run, i) => [i, query(run, { from: options.after }, perRun)]));
+  const queries = packed(runs.map((run, i) => [i, query(run, { from: after }, perRun)]));
   return {
     queries,
     statements: queries.map(statement),
     runs: runs.length,
     async finish(results) {
-      const first = byRun(results, runs.length);
       let rowsRead = results.reduce((sum, result) => sum + result.meta.rows_read, 0);
-      const candidates = first.flat().sort(rank);
-      const threshold = candidates[wanted - 1];
-      const unfinished = runs.flatMap((run, i): Array<[number, SqlQuery]> => {
-        const last = first[i]!.at(-1);
-        // A run that gave fewer rows than asked has no more; one whose last row ranks after the threshold has
-        // none that could make the page.
-        return first[i]!.length === perRun && last && (!threshold || rank(last, threshold) < 0) ? [[i, query(run, { from: key(last), until: threshold && key(threshold) }, wanted)]] : [];
-      });
-      if (unfinished.length > 0) {
-        const second = await db.batch(packed(unfinished).map(statement));
-        rowsRead += second.reduce((sum, result) => sum + result.meta.rows_read, 0);
-        candidates.push(...byRun(second, runs.length).flat());
+      const read = byRun(results, runs.length);
+      const candidates = read.flat().sort(rank);
+      /** The run's last row read, while the run may hold more (its last read filled its LIMIT). */
+      const last = read.map((rows) => (rows.length === perRun ? rows.at(-1) : undefined));
+      for (let round = 2; round <= MAX_ROUNDS; round++) {
+        // The page's last row so far: it only moves up as rows are read, so rows past it are never needed.
+        const threshold = candidates[wanted - 1];
+        const open = runs.flatMap((_, i) => {
+          const from = last[i];
+          return from && (!threshold || rank(from, threshold) < 0) ? [i] : [];
+        });
+        if (open.length === 0) break;
+        const share = Math.ceil(wanted / open.length);
+        const limits = new Map<number, number>();
+        const parts = open.map((i): [number, SqlQuery] => {
+          // Rows of run i past its last row rank after every row read that ranks before that one, so at most
+          // `wanted` minus those can make the page.
+          const before = candidates.findIndex((row) => rank(row, last[i]!) > 0);
+          const room = wanted - (before === -1 ? candidates.length : before);
+          const limit = round === MAX_ROUNDS ? room : Math.min(room, share);
+          limits.set(i, limit);
+          return [i, query(runs[i]!, { from: key(last[i]!), until: threshold && key(threshold) }, limit)];
+        });
+        const more = await db.batch(packed(parts).map(statement));
+        rowsRead += more.reduce((sum, result) => sum + result.meta.rows_read, 0);
+        const rows = byRun(more, runs.length);
+        for (const i of open) {
+          candidates.push(...rows[i]!);
+          last[i] = rows[i]!.length === limits.get(i) ? rows[i]!.at(-1) : undefined;
+        }
         candidates.sort(rank);
       }
       return { rows: candidates.slice(options.offset, wanted), rowsRead };
     },
   };
 }
+
+/**
+ * Round 2 reads each open run's share of what is left, so a few busy days among quiet ones do not each read a
+ * whole page; round 3, when needed, reads exactly what can still make the page.
+ */
+const MAX_ROUNDS = 3;
 
 /** D1 binds at most 100 parameters per statement, and its SQLite takes at most 5 terms in a compound SELECT. */
 const MAX_BOUND_PARAMETERS = 100;
