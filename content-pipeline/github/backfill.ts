@@ -69,48 +69,81 @@ const httpUrl = (value: string | null | undefined) => (value && /^https?:\/\//.t
 export interface BackfillResult {
   events: GitHubEvent[];
   requests: number;
+  /** Pull requests active in the range past MAX_PULLS_WITH_COMMITS, whose branch commits were not read. */
+  pullsWithoutCommits: number;
 }
 
-/** Every commit, PR transition (opened, merged, closed) and issue transition (opened, closed) of one repo in [from, to). */
+/**
+ * Pull requests whose commits are read too (the most recently updated first): each costs a request or more, and a
+ * backfill runs inside one Worker invocation's subrequest budget.
+ */
+export const MAX_PULLS_WITH_COMMITS = 30;
+
+/** Work pushed in the range may get its pull request opened a few days later: such pull requests count too. */
+const PULL_OPENED_AFTER_WORK_MS = 7 * 86_400_000;
+
+interface ListedCommit {
+  sha: string;
+  html_url?: string | null;
+  author?: { login?: string | null } | null;
+  commit: { message: string; author?: { name?: string | null; date?: string | null } | null; committer?: { date?: string | null } | null };
+}
+
+/**
+ * Every commit (the default branch's, and those of pull requests active in the range, where feature-branch work
+ * shows up before its merge), PR transition (opened, merged, closed) and issue transition (opened, closed) of one
+ * repo in [from, to). Commits on a branch without a pull request are not listed: only a push webhook sees them.
+ */
 export async function backfillRepository(octokit: Octokit, repo: string, fromIso: string, toIso: string): Promise<BackfillResult> {
   const [owner, name] = repo.split('/') as [string, string];
   const from = Date.parse(fromIso);
   const to = Date.parse(toIso);
   const events: GitHubEvent[] = [];
+  const commits = new Set<string>();
   let requests = 0;
+
+  const addCommit = (c: ListedCommit, branch: string | null) => {
+    // GitHub filters since/until on the committer date, and so must the range here (a rebased, amended or
+    // cherry-picked commit was authored earlier than it was committed); the event keeps the author date, when
+    // the work was done.
+    const committed = c.commit.committer?.date ?? c.commit.author?.date;
+    if (!within(committed, from, to) || commits.has(c.sha)) return;
+    commits.add(c.sha);
+    const when = c.commit.author?.date ?? committed;
+    events.push({
+      id: eventIds.commit(repo, c.sha),
+      type: 'push',
+      action: null,
+      repo,
+      actor: c.author?.login ?? c.commit.author?.name ?? null,
+      title: c.commit.message.split('\n', 1)[0]!.trim(),
+      message: c.commit.message,
+      url: httpUrl(c.html_url),
+      number: null,
+      sha: c.sha,
+      branch,
+      files: null,
+      occurred_at: isoOf(when!),
+    });
+  };
 
   for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommits, { owner, repo: name, since: fromIso, until: toIso, per_page: 100 })) {
     requests++;
-    for (const c of page.data) {
-      // GitHub filters since/until on the committer date, and so must the range here (a rebased, amended or
-      // cherry-picked commit was authored earlier than it was committed); the event keeps the author date, when
-      // the work was done.
-      const committed = c.commit.committer?.date ?? c.commit.author?.date;
-      if (!within(committed, from, to)) continue;
-      const when = c.commit.author?.date ?? committed;
-      events.push({
-        id: eventIds.commit(repo, c.sha),
-        type: 'push',
-        action: null,
-        repo,
-        actor: c.author?.login ?? c.commit.author?.name ?? null,
-        title: c.commit.message.split('\n', 1)[0]!.trim(),
-        message: c.commit.message,
-        url: httpUrl(c.html_url),
-        number: null,
-        sha: c.sha,
-        branch: null,
-        files: null,
-        occurred_at: isoOf(when!),
-      });
-    }
+    for (const c of page.data) addCommit(c, null);
   }
+
+  /**
+   * Pull requests updated since the range began and opened before it ended (or within a week after), whose branch
+   * may hold commits the default branch has not.
+   */
+  const activePulls: Array<{ number: number; branch: string | null }> = [];
 
   // Most recently updated first: once a page is entirely older than the range, nothing later can fall inside it.
   for await (const page of octokit.paginate.iterator(octokit.rest.pulls.list, { owner, repo: name, state: 'all', sort: 'updated', direction: 'desc', per_page: 100 })) {
     requests++;
     for (const pr of page.data) {
       const base = { type: 'pull_request' as const, repo, title: pr.title, message: pr.body ?? null, url: httpUrl(pr.html_url), number: pr.number, sha: null, branch: pr.head?.ref ?? null, files: null };
+      if (Date.parse(pr.created_at) < to + PULL_OPENED_AFTER_WORK_MS && Date.parse(pr.updated_at) >= from) activePulls.push({ number: pr.number, branch: pr.head?.ref ?? null });
       if (within(pr.created_at, from, to)) events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'opened'), action: 'opened', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.created_at) });
       if (pr.merged_at && within(pr.merged_at, from, to)) {
         events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'merged'), action: 'merged', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.merged_at) });
@@ -119,6 +152,13 @@ export async function backfillRepository(octokit: Octokit, repo: string, fromIso
       }
     }
     if (page.data.length === 0 || page.data.every((pr) => Date.parse(pr.updated_at) < from)) break;
+  }
+
+  for (const pull of activePulls.slice(0, MAX_PULLS_WITH_COMMITS)) {
+    for await (const page of octokit.paginate.iterator(octokit.rest.pulls.listCommits, { owner, repo: name, pull_number: pull.number, per_page: 100 })) {
+      requests++;
+      for (const c of page.data) addCommit(c, pull.branch);
+    }
   }
 
   for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, { owner, repo: name, state: 'all', since: fromIso, per_page: 100 })) {
@@ -130,5 +170,5 @@ export async function backfillRepository(octokit: Octokit, repo: string, fromIso
       if (issue.closed_at && within(issue.closed_at, from, to)) events.push({ ...base, id: eventIds.issue(repo, issue.number, 'closed'), action: 'closed', occurred_at: isoOf(issue.closed_at) });
     }
   }
-  return { events: events.map((e) => GitHubEvent.parse(e)), requests };
+  return { events: events.map((e) => GitHubEvent.parse(e)), requests, pullsWithoutCommits: Math.max(0, activePulls.length - MAX_PULLS_WITH_COMMITS) };
 }

@@ -2,7 +2,8 @@
 // repository) and how GitHub's REST API renders them: listings with their filters, a pull request, a commit.
 import type { GitStore } from './fake-git-store.ts';
 
-export interface Commit { sha: string; message: string; login: string | null; date: string }
+/** A commit, on the default branch (`branch` null or main) or on a feature branch. */
+export interface Commit { sha: string; message: string; login: string | null; date: string; branch: string | null }
 export interface Pull {
   number: number; title: string; body: string | null; login: string | null; branch: string | null; base: string;
   created_at: string; updated_at: string; merged_at: string | null; closed_at: string | null;
@@ -18,10 +19,13 @@ export function listJson(full: string, repo: Repo, kind: 'commits' | 'pulls' | '
   const until = q.get('until') ? Date.parse(q.get('until')!) : Infinity;
   const html = `https://github.com/${full}`;
   if (kind === 'commits') {
+    // GitHub lists the default branch's history: a feature branch's commits join it when its pull request merges.
+    const merged = new Set([...repo.pulls.values()].filter((p) => p.merged_at !== null).map((p) => p.branch));
     return repo.commits
+      .filter((c) => c.branch === null || c.branch === 'main' || merged.has(c.branch))
       .filter((c) => Date.parse(c.date) >= since && Date.parse(c.date) <= until)
       .sort((a, b) => b.date.localeCompare(a.date))
-      .map((c) => ({ sha: c.sha, html_url: `${html}/commit/${c.sha}`, author: c.login ? { login: c.login } : null, commit: { message: c.message, author: { name: c.login, date: c.date }, committer: { date: c.date } } }));
+      .map((c) => listedCommitJson(html, c));
   }
   if (kind === 'pulls') {
     const state = q.get('state') ?? 'open';
@@ -41,6 +45,19 @@ export function listJson(full: string, repo: Repo, kind: 'commits' | 'pulls' | '
     .filter((p) => Date.parse(p.updated_at) >= since)
     .map((p) => ({ number: p.number, title: p.title, html_url: `${html}/pull/${p.number}`, user: p.login ? { login: p.login } : null, state: 'open', created_at: p.created_at, updated_at: p.updated_at, closed_at: p.closed_at, pull_request: { url: `${html}/pull/${p.number}` } }));
   return [...issues, ...pulls].sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+}
+
+/** A commit as the commit listings (`GET commits`, `GET pulls/{n}/commits`) give it. */
+export function listedCommitJson(html: string, c: Commit) {
+  return { sha: c.sha, html_url: `${html}/commit/${c.sha}`, author: c.login ? { login: c.login } : null, commit: { message: c.message, author: { name: c.login, date: c.date }, committer: { date: c.date } } };
+}
+
+/** A pull request's commits, oldest first as GitHub gives them: those of its branch. */
+export function pullCommitsJson(full: string, repo: Repo, p: Pull): unknown[] {
+  return repo.commits
+    .filter((c) => p.branch !== null && c.branch === p.branch)
+    .sort((a, b) => a.date.localeCompare(b.date))
+    .map((c) => listedCommitJson(`https://github.com/${full}`, c));
 }
 
 export function pullJson(full: string, repo: Repo, p: Pull) {

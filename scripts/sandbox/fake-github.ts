@@ -8,7 +8,7 @@ import { createPublicKey, createVerify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GitHubEvent } from '../../content-pipeline/schemas/github-event.ts';
-import { commitJson, listJson, pullJson, type Pull, type Repo } from './fake-github-records.ts';
+import { commitJson, listJson, pullCommitsJson, pullJson, type Pull, type Repo } from './fake-github-records.ts';
 import { GitError, GitStore, type Person, type TreeEntryInput } from './fake-git-store.ts';
 
 type Reply = [status: number, body: unknown];
@@ -66,7 +66,7 @@ export class FakeGitHub {
   addEvents(events: readonly GitHubEvent[]): this {
     for (const e of events) {
       const repo = this.repo(e.repo);
-      if (e.type === 'push' && e.sha) repo.commits.push({ sha: e.sha, message: e.message ?? e.title ?? '', login: e.actor, date: e.occurred_at });
+      if (e.type === 'push' && e.sha) repo.commits.push({ sha: e.sha, message: e.message ?? e.title ?? '', login: e.actor, date: e.occurred_at, branch: e.branch });
       if (e.type === 'pull_request' && e.number !== null) {
         const pr: Pull = repo.pulls.get(e.number) ?? { number: e.number, title: e.title ?? '', body: null, login: e.actor, branch: e.branch, base: 'main', created_at: e.occurred_at, updated_at: e.occurred_at, merged_at: null, closed_at: null, labels: [], reviewers: [], merge_commit_sha: null };
         if (e.action === 'opened') pr.created_at = e.occurred_at;
@@ -85,6 +85,12 @@ export class FakeGitHub {
         }
         issue.updated_at = [issue.updated_at, e.occurred_at].sort().at(-1)!;
         repo.issues.set(e.number, issue);
+      }
+    }
+    // A push to a pull request's branch updates the pull request, as on GitHub.
+    for (const repo of this.repos.values()) {
+      for (const pr of repo.pulls.values()) {
+        for (const c of repo.commits) if (pr.branch !== null && c.branch === pr.branch && c.date > pr.updated_at) pr.updated_at = c.date;
       }
     }
     return this;
@@ -253,6 +259,7 @@ export class FakeGitHub {
       return [201, pullJson(full, repo, pr)];
     }
     if ((m = r('pulls/(\\d+)', 'GET'))) return [200, pullJson(full, repo, pull(m[1]))];
+    if ((m = r('pulls/(\\d+)/commits', 'GET'))) return [200, pullCommitsJson(full, repo, pull(m[1]))];
     if ((m = r('pulls/(\\d+)', 'PATCH'))) {
       const pr = pull(m[1]);
       if (typeof body.title === 'string') pr.title = body.title;

@@ -2,7 +2,8 @@
 // pagination, primary and secondary rate limits, and ids identical to the webhook path.
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { backfillRepository, createGitHubClient } from '../../content-pipeline/index.ts';
+import { backfillRepository, createGitHubClient, MAX_PULLS_WITH_COMMITS } from '../../content-pipeline/index.ts';
+import { at, commit, pullRequest } from '../../sample-data/build.ts';
 import { GITHUB_EVENTS, WEEK } from '../../sample-data/index.ts';
 import { FakeGitHub } from '../../scripts/sandbox/fake-github.ts';
 
@@ -83,5 +84,64 @@ describe('backfillRepository', () => {
   it('gives up on a rate limit longer than it may wait', async () => {
     github.faults.push({ kind: 'primary', resetInSeconds: 3600 });
     await expect(backfillRepository(await tokenClient(), 'streamdev/clip-recap', WEEK.start, WEEK.end)).rejects.toThrow(/rate limit/i);
+  });
+});
+
+describe('backfillRepository: commits not yet on the default branch', () => {
+  const REPO = 'streamdev/branches';
+  const day = (time: string) => at('2026-02-03', time);
+  const range = { start: '2026-02-03T00:00:00Z', end: '2026-02-04T00:00:00Z' };
+  const onMain = commit(REPO, day('09:00'), 'Tidy the README');
+  // Feature work pushed during the stream, its pull request opened later the same day and still open.
+  const feature = commit(REPO, day('14:10'), 'Draft the clip facade', { branch: 'feat/facade' });
+  const featurePr = pullRequest(REPO, 7, 'opened', day('16:00'), 'Clip facade', { branch: 'feat/facade' });
+  // Merged: its commit is on the default branch too, and must come once.
+  const mergedWork = commit(REPO, day('10:00'), 'Retry with backoff', { branch: 'feat/retry' });
+  const mergedPr = pullRequest(REPO, 6, 'merged', day('11:00'), 'Retry with backoff', { branch: 'feat/retry' });
+  // A branch nobody opened a pull request for: only a push webhook sees it.
+  const spike = commit(REPO, day('15:00'), 'Spike: try Durable Objects', { branch: 'spike/do' });
+  // A pull request opened after the range, with a commit inside it: active, its commit counts.
+  const laterPr = pullRequest(REPO, 8, 'opened', at('2026-02-05', '09:00'), 'Search shards', { branch: 'feat/search' });
+  const beforeLater = commit(REPO, day('20:00'), 'Shard the search index', { branch: 'feat/search' });
+  // Opened more than a week after the range: not read (its branch may be anything by then).
+  const muchLaterPr = pullRequest(REPO, 9, 'opened', at('2026-02-12', '09:00'), 'Old experiment', { branch: 'feat/old' });
+  const old = commit(REPO, day('21:00'), 'Old experiment', { branch: 'feat/old' });
+  const fake = new FakeGitHub({ token: 'github_pat_fake', maxPerPage: 2 }).addEvents([onMain, feature, featurePr, mergedWork, mergedPr, spike, laterPr, beforeLater, muchLaterPr, old]);
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
+  const client = () => createGitHubClient({ kind: 'token', token: 'github_pat_fake' }, { baseUrl: fake.baseUrl, maxRateLimitWaitSeconds: 5 });
+
+  it("reads the commits of pull requests active in the range, with their branch, each commit once", async () => {
+    const { events, pullsWithoutCommits } = await backfillRepository(await client(), REPO, range.start, range.end);
+    const commits = new Map(events.filter((e) => e.type === 'push').map((e) => [e.id, e]));
+    expect([...commits.keys()].sort()).toEqual([onMain.id, feature.id, mergedWork.id, beforeLater.id].sort());
+    expect(events.filter((e) => e.id === mergedWork.id)).toHaveLength(1);
+    expect(commits.get(feature.id)).toMatchObject({ branch: 'feat/facade', sha: feature.sha, occurred_at: feature.occurred_at, title: 'Draft the clip facade' });
+    expect(commits.get(beforeLater.id)?.branch).toBe('feat/search');
+    // The default branch's listing alone does not hold the feature commit: it came from the pull request.
+    expect(fake.log.some((e) => e.path === `/repos/${REPO}/pulls/7/commits`)).toBe(true);
+    expect(commits.has(spike.id)).toBe(false);
+    expect(fake.log.some((e) => e.path === `/repos/${REPO}/pulls/9/commits`)).toBe(false);
+    expect(pullsWithoutCommits).toBe(0);
+  });
+
+  it(`reads the commits of at most ${MAX_PULLS_WITH_COMMITS} pull requests, and says how many it left`, async () => {
+    const many = new FakeGitHub({ token: 'github_pat_fake' }).addEvents(
+      Array.from({ length: MAX_PULLS_WITH_COMMITS + 3 }, (_, i) => [
+        commit(REPO, day(`12:${String(i).padStart(2, '0')}`), `Work ${i}`, { branch: `feat/${i}` }),
+        pullRequest(REPO, 100 + i, 'opened', day(`13:${String(i).padStart(2, '0')}`), `PR ${i}`, { branch: `feat/${i}` }),
+      ]).flat(),
+    );
+    await many.start();
+    try {
+      const octokit = await createGitHubClient({ kind: 'token', token: 'github_pat_fake' }, { baseUrl: many.baseUrl });
+      const { events, pullsWithoutCommits } = await backfillRepository(octokit, REPO, range.start, range.end);
+      expect(pullsWithoutCommits).toBe(3);
+      expect(many.log.filter((e) => /\/pulls\/\d+\/commits$/.test(e.path))).toHaveLength(MAX_PULLS_WITH_COMMITS);
+      // The most recently updated pull requests are the ones read.
+      expect(events.filter((e) => e.type === 'push').map((e) => e.title).sort()).toEqual(Array.from({ length: MAX_PULLS_WITH_COMMITS }, (_, i) => `Work ${i + 3}`).sort());
+    } finally {
+      await many.stop();
+    }
   });
 });

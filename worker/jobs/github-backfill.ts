@@ -1,5 +1,5 @@
-// The `github_backfill` job: commits, pull requests and issues of the configured (or requested) repositories over
-// a date range, upserted with the same ids the webhook path writes. Like a webhook, an event it stores for the first
+// The `github_backfill` job: commits (the default branch's and those of pull requests active in the range), pull
+// requests and issues of the configured (or requested) repositories over a date range, upserted with the same ids the webhook path writes. Like a webhook, an event it stores for the first
 // time queues a re-match of the already matched clips whose window holds it (a clip late in a UTC day has a window
 // reaching into the next day, whose events come with the next day's backfill).
 import { z } from 'zod';
@@ -21,11 +21,11 @@ export async function runGitHubBackfill({ request, services, progress }: JobCont
   if (repos.length === 0) throw new PermanentJobError('no repositories: set GITHUB_REPOS or pass "repos"');
   if (!services.github) throw new PermanentJobError('GitHub is not configured: set GITHUB_TOKEN or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID');
   const octokit = await services.github();
-  const results: Array<{ repo: string; events: number; new_events: number; requests: number }> = [];
+  const results: Array<{ repo: string; events: number; new_events: number; requests: number; pulls_without_commits?: number }> = [];
   let rematched = 0;
   for (const [index, repo] of repos.entries()) {
     await progress('backfill', index, repos.length);
-    const { events, requests } = await backfillRepository(octokit, repo, parsed.data.date_range.start, parsed.data.date_range.end);
+    const { events, requests, pullsWithoutCommits } = await backfillRepository(octokit, repo, parsed.data.date_range.start, parsed.data.date_range.end);
     const ids = events.map((e) => e.id);
     const known = await services.githubEvents.known(ids);
     const writtenAt = new Date(services.clock()).toISOString();
@@ -35,7 +35,8 @@ export async function runGitHubBackfill({ request, services, progress }: JobCont
     const pending = await services.githubEvents.pendingRematch(ids);
     rematched += await enqueueRematches(pending, services);
     await services.githubEvents.rematchQueued(pending.map((e) => e.id), writtenAt);
-    results.push({ repo, events: events.length, new_events: fresh.length, requests });
+    // Past the cap, the older active pull requests' branch commits wait for a narrower range (or their webhooks).
+    results.push({ repo, events: events.length, new_events: fresh.length, requests, ...(pullsWithoutCommits > 0 && { pulls_without_commits: pullsWithoutCommits }) });
   }
   return { repos: results, events: results.reduce((n, r) => n + r.events, 0), rematched_items: rematched };
 }
