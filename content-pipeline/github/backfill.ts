@@ -69,7 +69,10 @@ const httpUrl = (value: string | null | undefined) => (value && /^https?:\/\//.t
 export interface BackfillResult {
   events: GitHubEvent[];
   requests: number;
-  /** Pull requests active in the range past MAX_PULLS_WITH_COMMITS, whose branch commits were not read. */
+  /**
+   * Pull requests active in the range whose branch commits were not read (past MAX_PULLS_WITH_COMMITS), or not all
+   * (over 250 commits and no head to list from).
+   */
   pullsWithoutCommits: number;
 }
 
@@ -81,6 +84,24 @@ export const MAX_PULLS_WITH_COMMITS = 30;
 
 /** Work pushed in the range may get its pull request opened a few days later: such pull requests count too. */
 const PULL_OPENED_AFTER_WORK_MS = 7 * 86_400_000;
+
+/** GitHub's `GET pulls/{n}/commits` gives at most this many, the oldest. */
+const PULL_COMMITS_LISTED = 250;
+
+interface ActivePull {
+  number: number;
+  branch: string | null;
+  headSha: string | null;
+  openedNearRange: boolean;
+}
+
+/**
+ * A pull request whose branch may hold commits of the range the default branch has not: updated since the range
+ * began, opened before it ended (or within a week after), and not closed before it began (its commits are older).
+ */
+function isActive(pr: { created_at: string; updated_at: string; closed_at: string | null }, from: number, to: number): boolean {
+  return Date.parse(pr.created_at) < to + PULL_OPENED_AFTER_WORK_MS && Date.parse(pr.updated_at) >= from && !(pr.closed_at && Date.parse(pr.closed_at) < from);
+}
 
 interface ListedCommit {
   sha: string;
@@ -99,18 +120,24 @@ export async function backfillRepository(octokit: Octokit, repo: string, fromIso
   const from = Date.parse(fromIso);
   const to = Date.parse(toIso);
   const events: GitHubEvent[] = [];
-  const commits = new Set<string>();
+  const commits = new Map<string, GitHubEvent>();
   let requests = 0;
 
-  const addCommit = (c: ListedCommit, branch: string | null) => {
+  /** `ownCommit`: the commit is the pull request's own, so its branch is known even once merged into the default one. */
+  const addCommit = (c: ListedCommit, branch: string | null, ownCommit = true) => {
     // GitHub filters since/until on the committer date, and so must the range here (a rebased, amended or
     // cherry-picked commit was authored earlier than it was committed); the event keeps the author date, when
     // the work was done.
     const committed = c.commit.committer?.date ?? c.commit.author?.date;
-    if (!within(committed, from, to) || commits.has(c.sha)) return;
-    commits.add(c.sha);
+    if (!within(committed, from, to)) return;
+    const seen = commits.get(c.sha);
+    if (seen) {
+      // Listed by the default branch after its merge: the branch it was made on is what the push webhook stored.
+      if (ownCommit && seen.branch === null) seen.branch = branch;
+      return;
+    }
     const when = c.commit.author?.date ?? committed;
-    events.push({
+    const event: GitHubEvent = {
       id: eventIds.commit(repo, c.sha),
       type: 'push',
       action: null,
@@ -124,7 +151,9 @@ export async function backfillRepository(octokit: Octokit, repo: string, fromIso
       branch,
       files: null,
       occurred_at: isoOf(when!),
-    });
+    };
+    commits.set(c.sha, event);
+    events.push(event);
   };
 
   for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommits, { owner, repo: name, since: fromIso, until: toIso, per_page: 100 })) {
@@ -132,18 +161,17 @@ export async function backfillRepository(octokit: Octokit, repo: string, fromIso
     for (const c of page.data) addCommit(c, null);
   }
 
-  /**
-   * Pull requests updated since the range began and opened before it ended (or within a week after), whose branch
-   * may hold commits the default branch has not.
-   */
-  const activePulls: Array<{ number: number; branch: string | null }> = [];
-
+  const activePulls: ActivePull[] = [];
+  const seenPulls = new Set<number>();
   // Most recently updated first: once a page is entirely older than the range, nothing later can fall inside it.
   for await (const page of octokit.paginate.iterator(octokit.rest.pulls.list, { owner, repo: name, state: 'all', sort: 'updated', direction: 'desc', per_page: 100 })) {
     requests++;
     for (const pr of page.data) {
+      // Pages are offsets: a pull request updated between two page requests comes again on the next page.
+      if (seenPulls.has(pr.number)) continue;
+      seenPulls.add(pr.number);
       const base = { type: 'pull_request' as const, repo, title: pr.title, message: pr.body ?? null, url: httpUrl(pr.html_url), number: pr.number, sha: null, branch: pr.head?.ref ?? null, files: null };
-      if (Date.parse(pr.created_at) < to + PULL_OPENED_AFTER_WORK_MS && Date.parse(pr.updated_at) >= from) activePulls.push({ number: pr.number, branch: pr.head?.ref ?? null });
+      if (isActive(pr, from, to)) activePulls.push({ number: pr.number, branch: pr.head?.ref ?? null, headSha: pr.head?.sha ?? null, openedNearRange: within(pr.created_at, from, to + PULL_OPENED_AFTER_WORK_MS) });
       if (within(pr.created_at, from, to)) events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'opened'), action: 'opened', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.created_at) });
       if (pr.merged_at && within(pr.merged_at, from, to)) {
         events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'merged'), action: 'merged', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.merged_at) });
@@ -154,10 +182,27 @@ export async function backfillRepository(octokit: Octokit, repo: string, fromIso
     if (page.data.length === 0 || page.data.every((pr) => Date.parse(pr.updated_at) < from)) break;
   }
 
+  // Pull requests opened in the range (or soon after) first, then the others most recently updated first: a long
+  // lived pull request touched after the range for an unrelated reason is the likeliest to hold nothing of it.
+  activePulls.sort((a, b) => Number(b.openedNearRange) - Number(a.openedNearRange));
+  let incomplete = Math.max(0, activePulls.length - MAX_PULLS_WITH_COMMITS);
   for (const pull of activePulls.slice(0, MAX_PULLS_WITH_COMMITS)) {
+    let listed = 0;
     for await (const page of octokit.paginate.iterator(octokit.rest.pulls.listCommits, { owner, repo: name, pull_number: pull.number, per_page: 100 })) {
       requests++;
+      listed += page.data.length;
       for (const c of page.data) addCommit(c, pull.branch);
+    }
+    if (listed < PULL_COMMITS_LISTED) continue;
+    // GitHub lists a pull request's oldest 250 commits only, and the range's may be newer: its head's history
+    // within the range holds them (with default-branch commits the first listing already has).
+    if (!pull.headSha) {
+      incomplete++;
+      continue;
+    }
+    for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommits, { owner, repo: name, sha: pull.headSha, since: fromIso, until: toIso, per_page: 100 })) {
+      requests++;
+      for (const c of page.data) addCommit(c, pull.branch, false);
     }
   }
 
@@ -170,5 +215,5 @@ export async function backfillRepository(octokit: Octokit, repo: string, fromIso
       if (issue.closed_at && within(issue.closed_at, from, to)) events.push({ ...base, id: eventIds.issue(repo, issue.number, 'closed'), action: 'closed', occurred_at: isoOf(issue.closed_at) });
     }
   }
-  return { events: events.map((e) => GitHubEvent.parse(e)), requests, pullsWithoutCommits: Math.max(0, activePulls.length - MAX_PULLS_WITH_COMMITS) };
+  return { events: events.map((e) => GitHubEvent.parse(e)), requests, pullsWithoutCommits: incomplete };
 }

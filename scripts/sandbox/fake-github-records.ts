@@ -20,9 +20,14 @@ export function listJson(full: string, repo: Repo, kind: 'commits' | 'pulls' | '
   const html = `https://github.com/${full}`;
   if (kind === 'commits') {
     // GitHub lists the default branch's history: a feature branch's commits join it when its pull request merges.
+    // With `sha` (a commit or a branch), that one's history: its branch's commits up to it, and the default
+    // branch's before it.
     const merged = new Set([...repo.pulls.values()].filter((p) => p.merged_at !== null).map((p) => p.branch));
+    const onDefault = (c: Commit) => c.branch === null || c.branch === 'main' || merged.has(c.branch);
+    const sha = q.get('sha');
+    const head = sha ? (repo.commits.find((c) => c.sha === sha) ?? [...repo.commits].filter((c) => c.branch === sha).sort((a, b) => b.date.localeCompare(a.date))[0]) : undefined;
     return repo.commits
-      .filter((c) => c.branch === null || c.branch === 'main' || merged.has(c.branch))
+      .filter((c) => (head && !onDefault(head) ? (c.branch === head.branch || onDefault(c)) && c.date <= head.date : onDefault(c)))
       .filter((c) => Date.parse(c.date) >= since && Date.parse(c.date) <= until)
       .sort((a, b) => b.date.localeCompare(a.date))
       .map((c) => listedCommitJson(html, c));
@@ -52,12 +57,17 @@ export function listedCommitJson(html: string, c: Commit) {
   return { sha: c.sha, html_url: `${html}/commit/${c.sha}`, author: c.login ? { login: c.login } : null, commit: { message: c.message, author: { name: c.login, date: c.date }, committer: { date: c.date } } };
 }
 
-/** A pull request's commits, oldest first as GitHub gives them: those of its branch. */
+/** A pull request's own commits, oldest first: its branch's, up to its closing if it was closed or merged. */
+export function pullCommits(repo: Repo, p: Pull): Commit[] {
+  return repo.commits.filter((c) => p.branch !== null && c.branch === p.branch && (p.closed_at === null || c.date <= p.closed_at)).sort((a, b) => a.date.localeCompare(b.date));
+}
+
+/** GitHub gives at most this many of a pull request's commits (the oldest). */
+const PULL_COMMITS_LISTED = 250;
+
+/** `GET pulls/{n}/commits`, before paging. */
 export function pullCommitsJson(full: string, repo: Repo, p: Pull): unknown[] {
-  return repo.commits
-    .filter((c) => p.branch !== null && c.branch === p.branch)
-    .sort((a, b) => a.date.localeCompare(b.date))
-    .map((c) => listedCommitJson(`https://github.com/${full}`, c));
+  return pullCommits(repo, p).slice(0, PULL_COMMITS_LISTED).map((c) => listedCommitJson(`https://github.com/${full}`, c));
 }
 
 export function pullJson(full: string, repo: Repo, p: Pull) {
@@ -65,7 +75,7 @@ export function pullJson(full: string, repo: Repo, p: Pull) {
   const branch = p.branch ?? 'main';
   return {
     number: p.number, title: p.title, body: p.body, html_url: `https://github.com/${full}/pull/${p.number}`, user: p.login ? { login: p.login } : null,
-    head: { ref: branch, label: `${owner}:${branch}`, sha: (p.closed_at ? p.closed_head_sha : undefined) ?? repo.git.refs.get(`heads/${branch}`) ?? null },
+    head: { ref: branch, label: `${owner}:${branch}`, sha: (p.closed_at ? p.closed_head_sha : undefined) ?? repo.git.refs.get(`heads/${branch}`) ?? pullCommits(repo, p).at(-1)?.sha ?? null },
     base: { ref: p.base, sha: repo.git.refs.get(`heads/${p.base}`) ?? null },
     state: p.closed_at ? 'closed' : 'open', merged: p.merged_at !== null, merge_commit_sha: p.merge_commit_sha,
     created_at: p.created_at, updated_at: p.updated_at, merged_at: p.merged_at, closed_at: p.closed_at,

@@ -8,7 +8,7 @@ import { createPublicKey, createVerify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GitHubEvent } from '../../content-pipeline/schemas/github-event.ts';
-import { commitJson, listJson, pullCommitsJson, pullJson, type Pull, type Repo } from './fake-github-records.ts';
+import { commitJson, listJson, pullCommits, pullCommitsJson, pullJson, type Pull, type Repo } from './fake-github-records.ts';
 import { GitError, GitStore, type Person, type TreeEntryInput } from './fake-git-store.ts';
 
 type Reply = [status: number, body: unknown];
@@ -87,10 +87,10 @@ export class FakeGitHub {
         repo.issues.set(e.number, issue);
       }
     }
-    // A push to a pull request's branch updates the pull request, as on GitHub.
+    // A push to a pull request's branch updates the pull request, as on GitHub (a closed one no longer follows it).
     for (const repo of this.repos.values()) {
       for (const pr of repo.pulls.values()) {
-        for (const c of repo.commits) if (pr.branch !== null && c.branch === pr.branch && c.date > pr.updated_at) pr.updated_at = c.date;
+        for (const c of pullCommits(repo, pr)) if (c.date > pr.updated_at) pr.updated_at = c.date;
       }
     }
     return this;
@@ -168,7 +168,8 @@ export class FakeGitHub {
     const repo = m && this.repos.get(`${m[1]}/${m[2]}`.toLowerCase());
     if (!m || !repo) return this.json(req, res, ...notFound);
     const full = `${m[1]}/${m[2]}`;
-    if (req.method !== 'GET' || !/^(commits|pulls|issues)$/.test(m[3]!)) {
+    const pullCommitsOf = req.method === 'GET' ? /^pulls\/(\d+)\/commits$/.exec(m[3]!) : null;
+    if (!pullCommitsOf && (req.method !== 'GET' || !/^(commits|pulls|issues)$/.test(m[3]!))) {
       let raw = '';
       for await (const chunk of req) raw += chunk;
       let body: Body;
@@ -184,7 +185,9 @@ export class FakeGitHub {
         throw error;
       }
     }
-    const items = listJson(full, repo, m[3] as 'commits' | 'pulls' | 'issues', url.searchParams);
+    const pull = pullCommitsOf ? repo.pulls.get(Number(pullCommitsOf[1])) : undefined;
+    if (pullCommitsOf && !pull) return this.json(req, res, ...notFound);
+    const items = pull ? pullCommitsJson(full, repo, pull) : listJson(full, repo, m[3] as 'commits' | 'pulls' | 'issues', url.searchParams);
     const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), this.options.maxPerPage ?? 100);
     const page = Number(url.searchParams.get('page') ?? 1);
     const slice = items.slice((page - 1) * perPage, page * perPage);
@@ -259,7 +262,6 @@ export class FakeGitHub {
       return [201, pullJson(full, repo, pr)];
     }
     if ((m = r('pulls/(\\d+)', 'GET'))) return [200, pullJson(full, repo, pull(m[1]))];
-    if ((m = r('pulls/(\\d+)/commits', 'GET'))) return [200, pullCommitsJson(full, repo, pull(m[1]))];
     if ((m = r('pulls/(\\d+)', 'PATCH'))) {
       const pr = pull(m[1]);
       if (typeof body.title === 'string') pr.title = body.title;
