@@ -38,7 +38,10 @@ export interface WorkerOptions {
   resetHint?: string;
   /** Who serves the worker (default 'wrangler'); see the top of this file. */
   runtime?: 'wrangler' | 'miniflare';
-  /** Called once the runtime's process exists, with what stops it: a caller interrupted before /health answers. */
+  /**
+   * Called with what stops the process running now, for a caller interrupted before /health answers: wrangler
+   * applying the migrations, then bundling (Miniflare), then the runtime itself; each call replaces the last.
+   */
   onSpawn?: (stop: () => Promise<void>) => void;
 }
 
@@ -72,6 +75,8 @@ export function migrationFailureMessage({ output, persistTo, logFile, resetHint 
 
 interface ToolRun {
   status: number | null;
+  /** Set when wrangler was killed (e.g. stopped through `onSpawn`'s stop), not when it failed. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   error?: Error;
@@ -79,24 +84,38 @@ interface ToolRun {
 
 /**
  * Runs wrangler with the project's Node and collects its output. Not spawnSync: the caller's event loop keeps
- * running meanwhile (`npm start`'s seconds ticker, its Ctrl+C handler).
+ * running meanwhile (`npm start`'s seconds ticker, its signal handlers), and `onSpawn` hands them a stop for it.
  */
-function runWrangler(args: string[], env: NodeJS.ProcessEnv): Promise<ToolRun> {
+function runWrangler(args: string[], env: NodeJS.ProcessEnv, onSpawn?: (stop: () => Promise<void>) => void): Promise<ToolRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', (error) => resolve({ status: null, stdout, stderr, error }));
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
+    const closed = new Promise<void>((done) => child.once('close', () => done()));
+    child.once('error', (error) => resolve({ status: null, signal: null, stdout, stderr, error }));
+    child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+    onSpawn?.(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await closed;
+    });
   });
 }
 
-export async function applyMigrations(persistTo: string, resetHint = 'delete that folder and run again.'): Promise<{ applied: boolean }> {
-  const migrate = await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { ...process.env, ...OFFLINE_ENV, CI: 'true' });
+/** Why a wrangler run failed, for the message: its spawn error, else its output. */
+const failureOutput = (run: ToolRun) => `${run.stdout}${run.stderr}${run.error ? String(run.error) : ''}`;
+
+export async function applyMigrations(
+  persistTo: string,
+  resetHint = 'delete that folder and run again.',
+  onSpawn?: (stop: () => Promise<void>) => void,
+): Promise<{ applied: boolean }> {
+  const migrate = await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { ...process.env, ...OFFLINE_ENV, CI: 'true' }, onSpawn);
+  // Stopped from outside (Ctrl+C, a SIGTERM): the state is not at fault.
+  if (migrate.signal) throw new WorkerStartError(`Applying D1 migrations to the local state under ${persistTo} was stopped (${migrate.signal}).`);
   if (migrate.status !== 0) {
-    const output = `${migrate.stdout ?? ''}${migrate.stderr ?? ''}${migrate.error ? String(migrate.error) : ''}`;
+    const output = failureOutput(migrate);
     const logFile = `${persistTo.replace(/[\\/]+$/, '')}.migrations-error.log`;
     writeFileSync(logFile, output);
     throw new WorkerStartError(migrationFailureMessage({ output, persistTo, logFile, resetHint }));
@@ -105,15 +124,16 @@ export async function applyMigrations(persistTo: string, resetHint = 'delete tha
 }
 
 /** Bundles the worker as `wrangler deploy` would (for the default, local environment) into `outdir`. */
-async function bundleWorker(outdir: string): Promise<void> {
-  const build = await runWrangler(['deploy', '--dry-run', '--outdir', outdir], { ...process.env, ...OFFLINE_ENV, CI: 'true', FORCE_COLOR: '0' });
-  if (build.status !== 0) throw new WorkerStartError(`bundling the worker failed:\n${build.stdout}${build.stderr}`);
+async function bundleWorker(outdir: string, onSpawn?: (stop: () => Promise<void>) => void): Promise<void> {
+  const build = await runWrangler(['deploy', '--dry-run', '--outdir', outdir], { ...process.env, ...OFFLINE_ENV, CI: 'true', FORCE_COLOR: '0' }, onSpawn);
+  if (build.signal) throw new WorkerStartError(`bundling the worker was stopped (${build.signal}).`);
+  if (build.status !== 0) throw new WorkerStartError(`bundling the worker failed:\n${failureOutput(build)}`);
 }
 
 async function runtimeArgs(options: WorkerOptions): Promise<string[]> {
   if (options.runtime === 'miniflare') {
     const bundle = join(options.persistTo, 'bundle');
-    await bundleWorker(bundle);
+    await bundleWorker(bundle, options.onSpawn);
     return [MINIFLARE_SERVE, '--bundle', bundle, '--port', String(options.port), '--persist-to', options.persistTo, '--vars', JSON.stringify(options.vars ?? {})];
   }
   const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
@@ -126,7 +146,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   if (!(await isPortFree(options.port))) {
     throw new WorkerStartError(`Port ${options.port} on 127.0.0.1 is already in use (another \`npm run dev\` or \`npm start\`?). Stop it or use --port <n>.`);
   }
-  const { applied: migrationsApplied } = await applyMigrations(options.persistTo, options.resetHint);
+  // The migrations and the bundle are stoppable through onSpawn too, before the worker's own stop replaces theirs.
+  const { applied: migrationsApplied } = await applyMigrations(options.persistTo, options.resetHint, options.onSpawn);
   const args = await runtimeArgs(options);
   // Not a pipe into this process: the demo and the benchmark would spend CPU reading every log line of the worker
   // on the cores it runs on, and a file can be followed with `tail -f` while the demo serves.
