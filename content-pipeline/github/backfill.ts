@@ -70,15 +70,15 @@ export interface BackfillResult {
   events: GitHubEvent[];
   requests: number;
   /**
-   * Pull requests active in the range whose branch commits were not read (past MAX_PULLS_WITH_COMMITS), or not all
+   * Pull requests active in the range whose branch commits were not read (past the cap), or not all
    * (over 250 commits and no head to list from).
    */
   pullsWithoutCommits: number;
 }
 
 /**
- * Pull requests whose commits are read too (the most recently updated first): each costs a request or more, and a
- * backfill runs inside one Worker invocation's subrequest budget.
+ * Pull requests whose commits are read too, by default: each costs a request or more, and a backfill runs inside
+ * one Worker invocation's subrequest budget (a job over several repositories shares it out, github-backfill.ts).
  */
 export const MAX_PULLS_WITH_COMMITS = 30;
 
@@ -115,7 +115,13 @@ interface ListedCommit {
  * shows up before its merge), PR transition (opened, merged, closed) and issue transition (opened, closed) of one
  * repo in [from, to). Commits on a branch without a pull request are not listed: only a push webhook sees them.
  */
-export async function backfillRepository(octokit: Octokit, repo: string, fromIso: string, toIso: string): Promise<BackfillResult> {
+export async function backfillRepository(
+  octokit: Octokit,
+  repo: string,
+  fromIso: string,
+  toIso: string,
+  { maxPullsWithCommits = MAX_PULLS_WITH_COMMITS }: { maxPullsWithCommits?: number } = {},
+): Promise<BackfillResult> {
   const [owner, name] = repo.split('/') as [string, string];
   const from = Date.parse(fromIso);
   const to = Date.parse(toIso);
@@ -185,8 +191,8 @@ export async function backfillRepository(octokit: Octokit, repo: string, fromIso
   // Pull requests opened in the range (or soon after) first, then the others most recently updated first: a long
   // lived pull request touched after the range for an unrelated reason is the likeliest to hold nothing of it.
   activePulls.sort((a, b) => Number(b.openedNearRange) - Number(a.openedNearRange));
-  let incomplete = Math.max(0, activePulls.length - MAX_PULLS_WITH_COMMITS);
-  for (const pull of activePulls.slice(0, MAX_PULLS_WITH_COMMITS)) {
+  let incomplete = Math.max(0, activePulls.length - maxPullsWithCommits);
+  for (const pull of activePulls.slice(0, maxPullsWithCommits)) {
     let listed = 0;
     for await (const page of octokit.paginate.iterator(octokit.rest.pulls.listCommits, { owner, repo: name, pull_number: pull.number, per_page: 100 })) {
       requests++;

@@ -146,3 +146,18 @@ describe('backfillRepository: pull request commits against GitHub semantics', ()
     });
   });
 });
+
+describe('backfillRepository: a caller-given cap', () => {
+  it('reads the commits of at most maxPullsWithCommits pull requests and counts the rest', async () => {
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents(
+      [1, 2, 3, 4].flatMap((n) => [pullRequest(REPO, n, 'opened', day(`0${n}:00`), `PR ${n}`, { branch: `feat/${n}` }), commit(REPO, day(`0${n}:30`), `Work ${n}`, { branch: `feat/${n}` })]),
+    );
+    await withFake(fake, async () => {
+      const octokit = await createGitHubClient({ kind: 'token', token: TOKEN }, { baseUrl: fake.baseUrl, throttle: false });
+      const { events, pullsWithoutCommits } = await backfillRepository(octokit, REPO, range.start, range.end, { maxPullsWithCommits: 1 });
+      expect(pullsWithoutCommits).toBe(3);
+      expect(fake.log.filter((e) => /\/pulls\/\d+\/commits$/.test(e.path))).toHaveLength(1);
+      expect(events.filter((e) => e.type === 'push')).toHaveLength(1);
+    });
+  });
+});
