@@ -7,9 +7,10 @@ import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProcessingStatus } from '../../content-pipeline/index.ts';
-import { buildWhere, SORT_COLUMNS, type ItemFilter } from '../../worker/storage/content-item-filter.ts';
+import type { ItemFilter } from '../../worker/storage/content-item-filter.ts';
 import { ContentItemListQuery, listContentItems } from '../../worker/storage/content-item-queries.ts';
 import { planSortedPage, type SortedPageOptions } from '../../worker/storage/content-item-sorted-page.ts';
+import { onePass, random } from './support-sorted-page.ts';
 
 fc.configureGlobal({ seed: 20_261_124 });
 
@@ -21,11 +22,6 @@ const ITEMS_PER_WORLD = 420;
 const worldBase = (w: number) => Date.parse('2033-01-01T00:00:00Z') + w * 40 * DAY;
 const CATEGORIES = ['development', 'gaming', 'tutorial', null] as const;
 const STATUSES = ['ready_for_content', 'enhanced', 'failed'] as const;
-
-function random(seed: number): () => number {
-  let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-}
 
 async function seed(): Promise<void> {
   const next = random(7);
@@ -59,18 +55,7 @@ async function seed(): Promise<void> {
   for (let i = 0; i < rows.length; i += 100) await env.DB.batch(rows.slice(i, i + 100));
 }
 
-/** The page from one sorted pass over the range, as the reference. */
-async function onePass(filter: ItemFilter, options: SortedPageOptions): Promise<string[]> {
-  const { where, params } = buildWhere(filter);
-  const sort = SORT_COLUMNS[options.sortBy];
-  const direction = options.sortOrder === 'desc' ? 'DESC' : 'ASC';
-  const after = options.after ? ` AND (${sort}, content_item_id) ${options.sortOrder === 'desc' ? '<' : '>'} (?, ?)` : '';
-  const sql = `SELECT content_item_id FROM content_items NOT INDEXED WHERE ${where}${after} ORDER BY ${sort} ${direction}, content_item_id ${direction} LIMIT ? OFFSET ?`;
-  const rows = await env.DB.prepare(sql).bind(...params, ...(options.after ?? []), options.limit, options.offset).all<{ content_item_id: string }>();
-  return rows.results.map((r) => r.content_item_id);
-}
-
-/** The plan's page, with every statement's bound parameter count (both rounds) recorded through a proxy. */
+/** The plan's page, with every statement's bound parameter count (every round) recorded through a proxy. */
 async function run(filter: ItemFilter, options: SortedPageOptions) {
   const bound: number[] = [];
   let roundTrips = 1;

@@ -5,8 +5,9 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProcessingStatus } from '../../content-pipeline/index.ts';
-import { buildWhere, SORT_COLUMNS, type ItemFilter } from '../../worker/storage/content-item-filter.ts';
+import type { ItemFilter } from '../../worker/storage/content-item-filter.ts';
 import { planSortedPage, type SortedPageOptions } from '../../worker/storage/content-item-sorted-page.ts';
+import { onePass, random } from './support-sorted-page.ts';
 
 const BASE = Date.parse('2032-03-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -14,12 +15,6 @@ const DAYS = 5;
 const ITEMS = 600;
 const STATUSES = ['ready_for_content', 'ready_for_content', 'enhanced', 'failed'] as const;
 const CATEGORIES = ['development', 'development', 'gaming', 'tutorial'] as const;
-
-/** A small deterministic generator, so a failure names a reproducible case. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-}
 
 /** Every filter at once: ~20 bound parameters per run. */
 const EVERY_FILTER: Partial<ItemFilter> = {
@@ -50,17 +45,6 @@ async function seed(): Promise<void> {
     return insert.bind(`day-sort-${String(i).padStart(4, '0')}`, `day-sort-${i}`, next() < 0.5 ? 'StreamDev' : 'Other', created, Math.floor(next() * 20), 10 + Math.floor(next() * 6) * 10, score, Math.round(next() * 10) / 10, status, category);
   });
   for (let i = 0; i < rows.length; i += 100) await env.DB.batch(rows.slice(i, i + 100));
-}
-
-/** The same page from one sorted pass over the range (the plan before 0007), as the reference. */
-async function onePass(filter: ItemFilter, options: SortedPageOptions): Promise<string[]> {
-  const { where, params } = buildWhere(filter);
-  const sort = SORT_COLUMNS[options.sortBy];
-  const direction = options.sortOrder === 'desc' ? 'DESC' : 'ASC';
-  const after = options.after ? ` AND (${sort}, content_item_id) ${options.sortOrder === 'desc' ? '<' : '>'} (?, ?)` : '';
-  const sql = `SELECT content_item_id FROM content_items NOT INDEXED WHERE ${where}${after} ORDER BY ${sort} ${direction}, content_item_id ${direction} LIMIT ? OFFSET ?`;
-  const rows = await env.DB.prepare(sql).bind(...params, ...(options.after ?? []), options.limit, options.offset).all<{ content_item_id: string }>();
-  return rows.results.map((r) => r.content_item_id);
 }
 
 async function run(filter: ItemFilter, options: SortedPageOptions) {

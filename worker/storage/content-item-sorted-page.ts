@@ -1,6 +1,6 @@
 // One sorted page of content items: by time through the time index in one statement; by views, duration or score
-// within up to 31 days as a top-k over each day's sorted index (content-item-day-runs.ts); otherwise one pass over
-// the range.
+// within up to 31 days as a top-k over each day's (or day's and category's) sorted index (content-item-day-runs.ts);
+// otherwise one pass over the range.
 import { buildWhere, DAY_SORT_INDEXES, dayRuns, MAX_DAY_RUNS, SORT_COLUMNS, type ItemFilter } from './content-item-filter.ts';
 import { planDayRuns } from './content-item-day-runs.ts';
 
@@ -32,13 +32,13 @@ export interface SqlQuery {
 
 export interface SortedPage {
   rows: PageRow[];
-  /** D1's rows read by every statement of the page, both round trips. */
+  /** D1's rows read by every statement of the page, in all its round trips. */
   rowsRead: number;
 }
 
 /**
  * A page as statements for the caller's first round trip (so it shares a D1 batch with counts and the like) and a
- * `finish` that makes the page of their results, with a second round trip when the first could not decide it.
+ * `finish` that makes the page of their results, with up to two more round trips when the first could not decide it.
  */
 export interface SortedPagePlan {
   /** The first round trip's SQL (for EXPLAIN QUERY PLAN in tests), and the same bound as statements. */
@@ -52,8 +52,9 @@ export interface SortedPagePlan {
 
 /**
  * The page of the items matching `filter`, sorted, with content_item_id as tie-break.
- * - Sorted by time, or past 31 days, or deeper than offset + limit = 200: one statement that walks the time index
- *   (by time it stops after the page; otherwise it reads the range and sorts it).
+ * - Sorted by time, or past 31 days, or over several days deeper than offset + limit = 200: one statement that walks
+ *   the time index (by time it stops after the page; otherwise it reads the range and sorts it). One day is one run
+ *   at any depth.
  * - Sorted by views, duration or score within 31 days: the page is the top offset + limit of the runs each UTC day
  *   (and category, when the filter names few) holds in its sorted index, read as plain index seeks.
  */
@@ -73,7 +74,7 @@ export function planSortedPage(db: D1Database, filter: ItemFilter, options: Sort
   };
 }
 
-/** Runs a page's plan on its own: one D1 batch, and the second round trip if it needs one. */
+/** Runs a page's plan on its own: one D1 batch, and the further round trips it needs. */
 export async function readSortedPage(db: D1Database, filter: ItemFilter, options: SortedPageOptions): Promise<SortedPage> {
   const plan = planSortedPage(db, filter, options);
   return plan.finish(await db.batch(plan.statements));
