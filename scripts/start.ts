@@ -211,7 +211,8 @@ async function main(): Promise<void> {
   const sandbox: Sandbox = await startSandbox();
   progress.done('sandbox', 'fake Twitch, GitHub, transcription and Discord on 127.0.0.1');
   let worker: RunningWorker | undefined;
-  // Set as soon as wrangler runs, so an interrupted start stops it too (its process group is its own).
+  // Set as soon as wrangler runs (the migrations, then the worker), so an interrupted start stops it too: a SIGTERM
+  // reaches only this process, and the worker's runtime has a process group of its own that Ctrl+C does not reach.
   let stopWorker: (() => Promise<void>) | undefined;
   const shutdown = (stopRunning = async () => {
     await stopWorker?.();

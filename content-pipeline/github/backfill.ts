@@ -82,6 +82,19 @@ export interface BackfillResult {
  */
 export const MAX_PULLS_WITH_COMMITS = 30;
 
+/** Pull requests whose commits one backfill job reads, over all its repositories (one invocation's subrequests). */
+export const MAX_PULLS_WITH_COMMITS_PER_JOB = 2 * MAX_PULLS_WITH_COMMITS;
+
+/**
+ * Each repository's cap in a job over `repoCount` of them: the job's reads shared out evenly (the first ones get
+ * the remainder), at most MAX_PULLS_WITH_COMMITS each, 0 for any past the job's budget.
+ */
+export function pullsWithCommitsShares(repoCount: number): number[] {
+  const base = Math.floor(MAX_PULLS_WITH_COMMITS_PER_JOB / repoCount);
+  const extra = MAX_PULLS_WITH_COMMITS_PER_JOB % repoCount;
+  return Array.from({ length: repoCount }, (_, i) => Math.min(MAX_PULLS_WITH_COMMITS, base + (i < extra ? 1 : 0)));
+}
+
 /** Work pushed in the range may get its pull request opened a few days later: such pull requests count too. */
 const PULL_OPENED_AFTER_WORK_MS = 7 * 86_400_000;
 
@@ -173,7 +186,8 @@ export async function backfillRepository(
   for await (const page of octokit.paginate.iterator(octokit.rest.pulls.list, { owner, repo: name, state: 'all', sort: 'updated', direction: 'desc', per_page: 100 })) {
     requests++;
     for (const pr of page.data) {
-      // Pages are offsets: a pull request updated between two page requests comes again on the next page.
+      // Pages are offsets: a pull request updated between two page requests comes again on the next page. (One
+      // updated meanwhile moves to page 1, already read: the next backfill, or its webhook, brings it.)
       if (seenPulls.has(pr.number)) continue;
       seenPulls.add(pr.number);
       const base = { type: 'pull_request' as const, repo, title: pr.title, message: pr.body ?? null, url: httpUrl(pr.html_url), number: pr.number, sha: null, branch: pr.head?.ref ?? null, files: null };

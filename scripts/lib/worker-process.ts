@@ -75,7 +75,10 @@ export function migrationFailureMessage({ output, persistTo, logFile, resetHint 
 
 interface ToolRun {
   status: number | null;
-  /** Set when wrangler was killed (e.g. stopped through `onSpawn`'s stop), not when it failed. */
+  /**
+   * The signal that stopped wrangler, if one did: the one `onSpawn`'s stop sent, or one it reported the shell's way
+   * (wrangler catches SIGINT and SIGTERM and exits 130 or 143 instead of dying of them).
+   */
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
@@ -94,14 +97,21 @@ function runWrangler(args: string[], env: NodeJS.ProcessEnv, onSpawn?: (stop: ()
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const closed = new Promise<void>((done) => child.once('close', () => done()));
+    let stopped: NodeJS.Signals | null = null;
     child.once('error', (error) => resolve({ status: null, signal: null, stdout, stderr, error }));
-    child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+    child.once('close', (status, signal) => resolve({ status, signal: signal ?? stopped ?? SHELL_SIGNALS[status ?? 0] ?? null, stdout, stderr }));
     onSpawn?.(async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) {
+        stopped = 'SIGTERM';
+        child.kill('SIGTERM');
+      }
       await closed;
     });
   });
 }
+
+/** Exit statuses of a process that caught a signal and exited the shell's way, 128 + the signal's number. */
+const SHELL_SIGNALS: Partial<Record<number, NodeJS.Signals>> = { 130: 'SIGINT', 143: 'SIGTERM' };
 
 /** Why a wrangler run failed, for the message: its spawn error, else its output. */
 const failureOutput = (run: ToolRun) => `${run.stdout}${run.stderr}${run.error ? String(run.error) : ''}`;

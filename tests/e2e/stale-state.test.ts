@@ -57,6 +57,22 @@ describe('a corrupt local D1 state', () => {
   });
 });
 
+describe('a wrangler stopped while it applies migrations', () => {
+  it('is reported as stopped, not as a stale or corrupt state, and leaves no error log', async () => {
+    const state = join(base, 'stopped');
+    let stop: (() => Promise<void>) | undefined;
+    const applying = applyMigrations(state, 'delete it.', (s) => (stop = s)).catch((e: unknown) => e);
+    // Applying every migration to a fresh state takes wrangler ~4 s; a second in, it has its signal handlers (it then
+    // exits 143) or not yet (it dies of the SIGTERM): stopped either way.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await stop!();
+    const error = await applying;
+    expect(error).toBeInstanceOf(WorkerStartError);
+    expect((error as Error).message).toBe(`Applying D1 migrations to the local state under ${state} was stopped (SIGTERM).`);
+    expect(existsSync(`${state}.migrations-error.log`)).toBe(false);
+  });
+});
+
 describe('migrationFailureMessage', () => {
   const message = (output: string) => migrationFailureMessage({ output, persistTo: '/s', logFile: '/s.log', resetHint: 'delete it.' }).split('\n')[0];
 

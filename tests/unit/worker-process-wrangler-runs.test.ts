@@ -1,7 +1,7 @@
 // startWorker's wrangler runs (migrations, bundle) on their error paths, with node:child_process mocked: a spawn
 // that fails, a wrangler stopped by a signal, and a stop handed to the caller while the migrations run.
 import { EventEmitter } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -25,10 +25,10 @@ vi.mock('node:child_process', async (importOriginal) => {
         pid: 4242,
         exitCode: null,
         signalCode: null as string | null,
+        // As the real wrangler does: it catches SIGTERM and exits 143 (128 + 15), not killed by the signal.
         kill: (signal: string) => {
           kills.push(signal);
-          child.signalCode = signal;
-          setTimeout(() => child.emit('close', null, signal), 1);
+          setTimeout(() => child.emit('close', 143, null), 1);
           return true;
         },
       });
@@ -45,7 +45,7 @@ vi.mock('node:child_process', async (importOriginal) => {
 });
 
 const { applyMigrations, startWorker } = await import('../../scripts/lib/worker-process.ts');
-const { freePort } = await import('../../scripts/lib/ports.ts').catch(() => ({ freePort: async () => 39123 }));
+const { freePort } = await import('../../scripts/lib/ports.ts');
 
 beforeEach(() => {
   scripts.length = 0;
@@ -57,29 +57,38 @@ describe('worker-process: wrangler run asynchronously', () => {
   it("says why the bundle step failed when wrangler could not be spawned (the spawn error is not dropped)", async () => {
     const enoent = Object.assign(new Error('spawn /usr/bin/node ENOENT'), { code: 'ENOENT' });
     scripts.push({ stdout: 'No migrations to apply!', close: [0, null] }, { error: enoent });
-    const state = mkdtempSync(join(tmpdir(), 'review-wp-'));
+    const state = mkdtempSync(join(tmpdir(), 'wrangler-runs-'));
     const error = await startWorker({ port: await freePort(), persistTo: state, runtime: 'miniflare', logFile: join(state, 'w.log') }).catch((e: unknown) => e);
     expect(calls[1]).toContain('--dry-run');
     expect(String((error as Error).message)).toContain('ENOENT');
   });
 
-  it('does not call a wrangler killed by a signal a stale or corrupt local state', async () => {
-    scripts.push({ close: [null, 'SIGTERM'] });
-    const state = mkdtempSync(join(tmpdir(), 'review-wp-'));
+  it('does not call a wrangler stopped by a signal a stale or corrupt local state, killed or exiting 130/143', async () => {
+    for (const [close, signal] of [[[null, 'SIGTERM'], 'SIGTERM'], [[130, null], 'SIGINT'], [[143, null], 'SIGTERM']] as const) {
+      scripts.push({ close: [...close] });
+      const state = mkdtempSync(join(tmpdir(), 'wrangler-runs-'));
+      const error = (await applyMigrations(state).catch((e: unknown) => e)) as Error;
+      expect(error.message).toBe(`Applying D1 migrations to the local state under ${state} was stopped (${signal}).`);
+      expect(existsSync(`${state}.migrations-error.log`)).toBe(false);
+    }
+    // Any other failure is still the state's, with its log.
+    scripts.push({ stdout: 'Migration 0003 failed', close: [1, null] });
+    const state = mkdtempSync(join(tmpdir(), 'wrangler-runs-'));
     const error = (await applyMigrations(state).catch((e: unknown) => e)) as Error;
-    expect(error.message).not.toMatch(/stale or corrupt/);
-    expect(error.message).toMatch(/SIGTERM/);
+    expect(error.message).toMatch(/stale or corrupt/);
+    expect(existsSync(`${state}.migrations-error.log`)).toBe(true);
   });
 
   it('hands the caller a stop for wrangler while the migrations run (npm start\'s SIGTERM handler exits 130 meanwhile)', async () => {
     scripts.push({ hang: true });
-    const state = mkdtempSync(join(tmpdir(), 'review-wp-'));
-    let stop: (() => Promise<void>) | undefined;
-    const started = startWorker({ port: await freePort(), persistTo: state, logFile: join(state, 'w.log'), onSpawn: (s) => (stop = s) }).catch((e: unknown) => e as Error);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const state = mkdtempSync(join(tmpdir(), 'wrangler-runs-'));
+    let handed: (stop: () => Promise<void>) => void = () => {};
+    const stopHanded = new Promise<() => Promise<void>>((resolve) => (handed = resolve));
+    const started = startWorker({ port: await freePort(), persistTo: state, logFile: join(state, 'w.log'), onSpawn: (s) => handed(s) }).catch((e: unknown) => e as Error);
+    const stop = await stopHanded;
     expect(calls[0]).toContain('migrations');
     // npm start's signal handlers stop what onSpawn handed them: here, the migrations' wrangler.
-    await stop!();
+    await stop();
     expect(kills).toEqual(['SIGTERM']);
     const error = await started;
     expect((error as Error).message).toMatch(/^Applying D1 migrations to the local state under .* was stopped \(SIGTERM\)\.$/);

@@ -1,5 +1,5 @@
 // Pages sorted by views, duration or score within 31 days read sorted runs: each day's (0008), or each day's and
-// category's (0012), one run directly, more as a top-k over the runs in one or two round trips. The page must be
+// category's (0012), one run directly, more as a top-k over the runs in up to three round trips. The page must be
 // exactly the page one sorted pass over the whole range gives, for partial days, every sort, filters, offsets and
 // keyset cursors; and it must read about the page, not the range.
 import { env } from 'cloudflare:workers';
@@ -48,7 +48,7 @@ async function seed(): Promise<void> {
 }
 
 async function run(filter: ItemFilter, options: SortedPageOptions) {
-  // The caller runs the first round trip; a second is the plan's own db.batch, counted through this proxy.
+  // The caller runs the first round trip; the plan's own db.batch calls (rounds 2 and 3) are counted through this proxy.
   let roundTrips = 1;
   const db = new Proxy(env.DB, {
     get(target, name) {

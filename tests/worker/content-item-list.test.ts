@@ -114,8 +114,9 @@ describe('GET /api/content-items', () => {
     for (const shape of shapes) {
       const query = ContentItemListQuery.parse({ start: '2026-02-01T00:00:00Z', end: '2026-02-03T00:00:00Z', ...shape });
       const { filter, options } = listPageRequest(query);
-      // Every statement of the page's first round trip (a day-runs page has one per run; the second round's
-      // statements are the same shapes with one more bound).
+      // Every statement of the page's first round trip (a day-runs page packs up to 5 runs in each; rounds 2 and 3
+      // seek the same runs with row-value bounds on both sides, through the same INDEXED BY, which SQLite refuses
+      // rather than scans if it cannot use it).
       for (const { sql, params } of planSortedPage(env.DB, filter, options).queries) {
         const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
         const details = plan.results.map((r) => r.detail);

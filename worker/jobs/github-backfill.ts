@@ -3,7 +3,7 @@
 // time queues a re-match of the already matched clips whose window holds it (a clip late in a UTC day has a window
 // reaching into the next day, whose events come with the next day's backfill).
 import { z } from 'zod';
-import { backfillRepository, DateRange, MAX_PULLS_WITH_COMMITS, RepoName } from '../../content-pipeline/index.ts';
+import { backfillRepository, DateRange, pullsWithCommitsShares, RepoName } from '../../content-pipeline/index.ts';
 import { enqueueRematches } from '../pipeline/rematch.ts';
 import { jobHandlers, PermanentJobError, type JobContext } from './runner.ts';
 
@@ -22,12 +22,12 @@ export async function runGitHubBackfill({ request, services, progress }: JobCont
   if (!services.github) throw new PermanentJobError('GitHub is not configured: set GITHUB_TOKEN or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID');
   const octokit = await services.github();
   // One invocation's subrequests for the whole job: the pull requests whose commits are read are shared out.
-  const maxPullsWithCommits = Math.max(1, Math.floor((2 * MAX_PULLS_WITH_COMMITS) / repos.length));
+  const shares = pullsWithCommitsShares(repos.length);
   const results: Array<{ repo: string; events: number; new_events: number; requests: number; pulls_without_commits?: number }> = [];
   let rematched = 0;
   for (const [index, repo] of repos.entries()) {
     await progress('backfill', index, repos.length);
-    const { events, requests, pullsWithoutCommits } = await backfillRepository(octokit, repo, parsed.data.date_range.start, parsed.data.date_range.end, { maxPullsWithCommits: Math.min(MAX_PULLS_WITH_COMMITS, maxPullsWithCommits) });
+    const { events, requests, pullsWithoutCommits } = await backfillRepository(octokit, repo, parsed.data.date_range.start, parsed.data.date_range.end, { maxPullsWithCommits: shares[index]! });
     const ids = events.map((e) => e.id);
     const known = await services.githubEvents.known(ids);
     const writtenAt = new Date(services.clock()).toISOString();

@@ -29,12 +29,12 @@ export function planDayRuns(
   filter: ItemFilter,
   days: DayRun[],
   options: SortedPageOptions,
-  maxMergedRows: number,
+  maxTopKRows: number,
 ): Omit<SortedPagePlan, 'kind'> {
   const wanted = options.offset + options.limit;
   const categories = [...new Set(filter.categories ?? [])];
   const runCount = days.length * categories.length;
-  const byCategory = categories.length > 0 && runCount <= MAX_CATEGORY_RUNS && (runCount === 1 || wanted <= maxMergedRows);
+  const byCategory = categories.length > 0 && runCount <= MAX_CATEGORY_RUNS && (runCount === 1 || wanted <= maxTopKRows);
   const runs: Run[] = byCategory ? days.flatMap((day) => categories.map((category) => ({ day, category }))) : days.map((day) => ({ day }));
   const index = (byCategory ? DAY_CATEGORY_SORT_INDEXES : DAY_SORT_INDEXES)[options.sortBy]!;
   const sort = SORT_COLUMNS[options.sortBy];
@@ -137,8 +137,8 @@ export function planDayRuns(
 }
 
 /**
- * Round 2 reads each open run's share of what is left, so a few busy days among quiet ones do not each read a
- * whole page; round 3, when needed, reads exactly what can still make the page.
+ * Round 2 reads an even share of the page from each open run, so a few busy days among quiet ones do not each
+ * read a whole page; round 3, when needed, reads exactly what can still make the page.
  */
 const MAX_ROUNDS = 3;
 

@@ -73,7 +73,7 @@ export const DAY_SORT_INDEXES: Partial<Record<keyof typeof SORT_COLUMNS, string>
 };
 
 /**
- * A merge costs a few rows per day it spans (a seek into each day's run) on top of the page, so past a month
+ * A top-k over day runs costs a row or so per day it spans (a seek into each day's run) on top of the page, so past a month
  * (the generation API's default range cap) a single pass over a channel's range can read less.
  */
 export const MAX_DAY_RUNS = 31;

@@ -8,7 +8,7 @@ import { planDayRuns } from './content-item-day-runs.ts';
  * The day runs read a few rows past the page in each run, and offset + limit rows in all: for deep pages (page 11
  * and on at 20 a page) one pass over the range, which reads each item in it once or twice, is the safer bet.
  */
-const MAX_MERGED_ROWS = 200;
+const MAX_TOP_K_ROWS = 200;
 
 export interface SortedPageOptions {
   sortBy: keyof typeof SORT_COLUMNS;
@@ -61,8 +61,8 @@ export interface SortedPagePlan {
 export function planSortedPage(db: D1Database, filter: ItemFilter, options: SortedPageOptions): SortedPagePlan {
   const index = DAY_SORT_INDEXES[options.sortBy];
   const days = index ? dayRuns(filter.start, filter.end) : [];
-  if (index && days.length <= MAX_DAY_RUNS && (days.length === 1 || options.offset + options.limit <= MAX_MERGED_ROWS)) {
-    return { ...planDayRuns(db, filter, days, options, MAX_MERGED_ROWS), kind: 'day-runs' };
+  if (index && days.length <= MAX_DAY_RUNS && (days.length === 1 || options.offset + options.limit <= MAX_TOP_K_ROWS)) {
+    return { ...planDayRuns(db, filter, days, options, MAX_TOP_K_ROWS), kind: 'day-runs' };
   }
   const query = onePassQuery(filter, options);
   return {
