@@ -2,7 +2,7 @@
 import type { GitHubContext } from '../matching/context.ts';
 import { isStopword, vocabularyWords } from '../matching/tokens.ts';
 import type { ContentItem } from '../schemas/content-item.ts';
-import type { RecapContentType } from '../schemas/recap.ts';
+import { toSlug, type RecapContentType } from '../schemas/recap.ts';
 import { isoWeek } from './suggestions.ts';
 
 export interface RecapSource {
@@ -61,7 +61,7 @@ export function selectClips(sources: readonly RecapSource[], options: SelectionO
 }
 
 export function topicSlug(topic: string): string {
-  return topic.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
+  return toSlug(topic, 60);
 }
 
 /** The post's path in the content collection and its review branch; the same recap always maps to the same ones. */

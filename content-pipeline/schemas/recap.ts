@@ -6,6 +6,17 @@ import { ContentCategory } from './content-item.ts';
 import { HttpUrl, IsoDateTime, RepoName } from './primitives.ts';
 
 export const RECAP_CONTENT_TYPES = ['daily_recap', 'weekly_summary', 'topic_focus'] as const;
+
+/** Lowercase ASCII words joined by single dashes: a recap's tags and its topic. */
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * `text` as a slug of at most `max` characters (SLUG, or '' when it has no letter or digit): accents dropped,
+ * anything else a dash, and no dash left at either end, the cut one included.
+ */
+export function toSlug(text: string, max: number): string {
+  return text.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '');
+}
 export const RecapContentType = z.enum(RECAP_CONTENT_TYPES);
 export type RecapContentType = z.infer<typeof RecapContentType>;
 
@@ -87,8 +98,8 @@ export const RecapFrontmatter = z
     content_type: RecapContentType,
     date_range: z.object({ start: IsoDateTime, end: IsoDateTime }),
     /** For topic_focus posts: the topic's slug. */
-    topic: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(60).optional(),
-    tags: z.array(z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'tags are lowercase slugs').max(40)).max(20),
+    topic: z.string().regex(SLUG).max(60).optional(),
+    tags: z.array(z.string().regex(SLUG, 'tags are lowercase slugs').max(40)).max(20),
     category: ContentCategory,
     clips: z.array(RecapClip).min(1).max(100),
     github_summary: z.object({

@@ -2,6 +2,7 @@
 // judge and the Workers AI judge) produce exactly this; the decision is made here from configurable thresholds.
 import { z } from 'zod';
 import { ContentCategory, type ContentItem } from '../schemas/content-item.ts';
+import { toSlug } from '../schemas/recap.ts';
 
 export const Criterion = z.object({ score: z.number().min(0).max(1), reason: z.string().min(1).max(300) });
 
@@ -49,7 +50,7 @@ export function decide(contentScore: number, thresholds: DecisionThresholds = DE
 export function normaliseTags(tags: readonly string[]): string[] {
   const out: string[] = [];
   for (const tag of tags) {
-    const slug = tag.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
+    const slug = toSlug(tag, 40);
     if (slug && !out.includes(slug)) out.push(slug);
     if (out.length === 5) break;
   }
