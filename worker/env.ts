@@ -1,7 +1,7 @@
 // The zod check of the worker's environment (vars, secrets, bindings), run at every entry point. A problem becomes
 // one BAD_ENVIRONMENT error naming the variable; values are never echoed, since some are secrets.
 import { z } from 'zod';
-import { ApiKeysSchema } from '../content-pipeline/index.ts';
+import { ApiKeysSchema, RepoName } from '../content-pipeline/index.ts';
 
 /** Secrets `wrangler types` cannot see (it reads only .dev.vars.example's names); all optional here, checked below. */
 export interface Secrets {
@@ -100,7 +100,7 @@ export const EnvSchema = z.object({
 
   GITHUB_API_URL: url('https://api.github.com'),
   /** Repositories (owner/name) to backfill and to match clips against. */
-  GITHUB_REPOS: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'entries must be owner/name'))),
+  GITHUB_REPOS: list.pipe(z.array(RepoName)),
   GITHUB_WEBHOOK_SECRET: optionalText,
   GITHUB_TOKEN: optionalText,
   GITHUB_APP_ID: optionalText,
@@ -120,7 +120,7 @@ export const EnvSchema = z.object({
   RECAP_INCLUDE_NEEDS_REVIEW: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   GENERATE_MAX_RANGE_DAYS: positiveNumber(31),
   /** owner/name of the blog repository recaps are proposed to (pull requests). Unset: recaps are dry runs. */
-  BLOG_REPO: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name').optional()),
+  BLOG_REPO: optionalText.pipe(RepoName.optional()),
   BLOG_BASE_BRANCH: optionalText.transform((v) => v ?? 'main'),
   RECAP_LABELS: list,
   RECAP_REVIEWERS: list,

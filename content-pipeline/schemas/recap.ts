@@ -108,7 +108,7 @@ export const RecapFrontmatter = z
       issues: z.number().int().nonnegative(),
       repositories: z.array(z.string()).max(20),
     }),
-    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/).optional(),
+    repository: RepoName.optional(),
     scores: z.object({
       /** Mean content score of the clips, 0-100. */
       content_score: z.number().min(0).max(100),
