@@ -3,7 +3,7 @@
 // answer: to --send's origin, or to PATH itself when it is an absolute URL (a response's status_url).
 // The key comes from HMAC_KEYS in the environment, else from .dev.vars.
 import { readFileSync } from 'node:fs';
-import { signRequest } from '../content-pipeline/index.ts';
+import { BODYLESS_METHODS, signRequest } from '../content-pipeline/index.ts';
 import { parseCli, usageError } from './lib/cli-args.ts';
 import { localSigningKey } from './lib/dev-vars.ts';
 
@@ -39,7 +39,7 @@ if (values.body !== undefined && values.data !== undefined) fail('Use --body or 
 
 const body = values.data ?? (values.body === undefined ? undefined : readFileSync(values.body === '-' ? 0 : values.body, 'utf8'));
 // An empty body is no body, to the API as to fetch; a GET with one cannot be sent (the headers can be printed).
-if (sendTo !== undefined && body && ['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(method.toUpperCase())) {
+if (sendTo !== undefined && body && BODYLESS_METHODS.has(method.toUpperCase())) {
   fail(`${method.toUpperCase()} requests carry no body (the API refuses one): drop --body/--data.`);
 }
 let key;

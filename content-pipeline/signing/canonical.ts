@@ -64,6 +64,9 @@ export async function sha256Hex(body: string | Uint8Array): Promise<string> {
 /** SHA-256 of the empty body, used by GET and DELETE. */
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
+/** Methods whose requests the API takes without a body: one sent with them is refused (400). */
+export const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
 export interface CanonicalParts {
   method: string;
   /** URL path as sent, percent-encoding untouched. */

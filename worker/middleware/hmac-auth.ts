@@ -3,6 +3,7 @@
 // nonce-claim.ts). Each attempt is logged once, without secrets.
 import { createMiddleware } from 'hono/factory';
 import {
+  BODYLESS_METHODS,
   candidateKeys,
   canonicalQuery,
   canonicalString,
@@ -20,8 +21,6 @@ import { AppError, errorResponse } from '../errors.ts';
 import { log } from '../log.ts';
 import { hasBody, isJsonContentType, readCappedBody } from './body.ts';
 import { NonceClaim } from './nonce-claim.ts';
-
-const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
 function headerError(rejection: HeaderRejection): AppError {
   switch (rejection.kind) {
