@@ -118,11 +118,12 @@ export class LocalGitPublisher implements Publisher {
   }
 }
 
-/** Merges `branch` into `baseBranch` with a merge commit (`--no-ff`), as a reviewer would; returns its SHA. */
 /** Whether `branch` is merged into `baseBranch` (its last commit is in the base's history). */
 export function isMerged(repoDir: string, branch: string, baseBranch: string): boolean {
   return git(repoDir, ['merge-base', '--is-ancestor', `refs/heads/${branch}`, `refs/heads/${baseBranch}`], { allow: [1] }).status === 0;
 }
+
+/** Merges `branch` into `baseBranch` with a merge commit (`--no-ff`), as a reviewer would; returns its SHA. */
 
 export function mergeBranch(repoDir: string, branch: string, baseBranch: string, options: { identity?: GitIdentity; date?: string } = {}): string {
   assertClean(repoDir);

@@ -16,16 +16,14 @@ import {
   MAX_CLIPS,
   normaliseTags,
   RecapFrontmatter,
-
+  RecapPublishRequest as PublishRequest,
   selectClips,
   transition,
   type GitHubContext,
   type GitHubEvent,
   type RecapSource,
 } from '../../content-pipeline/index.ts';
-import { RecapPublishRequest as PublishRequest } from '../../content-pipeline/index.ts';
 import { helixClip } from '../support/clips.ts';
-
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const WORDS = ['cursor', 'pagination', 'queue', 'consumer', 'webhook', 'refactor', 'boss', 'raid', 'tutorial', 'review', 'PR', '#3', 'd1', 'API', 'merge', 'test', 'the', '🎉', 'é', '_x_', '<b>', '\u2028', '\u0085', '08', 'yes', '~~s~~'];

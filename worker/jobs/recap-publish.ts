@@ -25,7 +25,6 @@ import { pageContentItems } from '../storage/content-item-queries.ts';
 import { r2ProseCache } from '../storage/prose-cache.ts';
 import { jobHandlers, PermanentJobError, type JobContext } from './runner.ts';
 
-
 const SOURCE_PAGE = 100;
 /**
  * A topic's clips are found by reading each candidate's transcript and GitHub context (two R2 reads): at most this

@@ -53,7 +53,6 @@ export class JobStore {
     return { job, statement };
   }
 
-  /** A new job, queued. */
   /** A queued job; `runAfterMs` when its message is sent held back until then. */
   async create(kind: JobKind, request: unknown, nowMs: number, ttlMs: number, runAfterMs?: number): Promise<JobState> {
     const { job, statement } = this.prepareCreate(kind, request, nowMs, ttlMs, runAfterMs);
