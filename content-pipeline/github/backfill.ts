@@ -182,24 +182,41 @@ export async function backfillRepository(
 
   const activePulls: ActivePull[] = [];
   const seenPulls = new Set<number>();
-  // Most recently updated first: once a page is entirely older than the range, nothing later can fall inside it.
-  for await (const page of octokit.paginate.iterator(octokit.rest.pulls.list, { owner, repo: name, state: 'all', sort: 'updated', direction: 'desc', per_page: 100 })) {
-    requests++;
-    for (const pr of page.data) {
-      // Pages are offsets: a pull request updated between two page requests comes again on the next page. (One
-      // updated meanwhile moves to page 1, already read: the next backfill, or its webhook, brings it.)
-      if (seenPulls.has(pr.number)) continue;
-      seenPulls.add(pr.number);
-      const base = { type: 'pull_request' as const, repo, title: pr.title, message: pr.body ?? null, url: httpUrl(pr.html_url), number: pr.number, sha: null, branch: pr.head?.ref ?? null, files: null };
-      if (isActive(pr, from, to)) activePulls.push({ number: pr.number, branch: pr.head?.ref ?? null, headSha: pr.head?.sha ?? null, openedNearRange: within(pr.created_at, from, to + PULL_OPENED_AFTER_WORK_MS) });
-      if (within(pr.created_at, from, to)) events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'opened'), action: 'opened', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.created_at) });
-      if (pr.merged_at && within(pr.merged_at, from, to)) {
-        events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'merged'), action: 'merged', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.merged_at) });
-      } else if (!pr.merged_at && pr.closed_at && within(pr.closed_at, from, to)) {
-        events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'closed'), action: 'closed', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.closed_at) });
-      }
+  type ListedPull = Awaited<ReturnType<typeof octokit.rest.pulls.list>>['data'][number];
+  /** Reads one listed pull request's events and activity; false when this run has read it already. */
+  const readPull = (pr: ListedPull): boolean => {
+    if (seenPulls.has(pr.number)) return false;
+    seenPulls.add(pr.number);
+    const base = { type: 'pull_request' as const, repo, title: pr.title, message: pr.body ?? null, url: httpUrl(pr.html_url), number: pr.number, sha: null, branch: pr.head?.ref ?? null, files: null };
+    if (isActive(pr, from, to)) activePulls.push({ number: pr.number, branch: pr.head?.ref ?? null, headSha: pr.head?.sha ?? null, openedNearRange: within(pr.created_at, from, to + PULL_OPENED_AFTER_WORK_MS) });
+    if (within(pr.created_at, from, to)) events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'opened'), action: 'opened', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.created_at) });
+    if (pr.merged_at && within(pr.merged_at, from, to)) {
+      events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'merged'), action: 'merged', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.merged_at) });
+    } else if (!pr.merged_at && pr.closed_at && within(pr.closed_at, from, to)) {
+      events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'closed'), action: 'closed', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.closed_at) });
     }
+    return true;
+  };
+  const listPulls = () => octokit.paginate.iterator(octokit.rest.pulls.list, { owner, repo: name, state: 'all', sort: 'updated', direction: 'desc', per_page: 100 });
+  // Most recently updated first: once a page is entirely older than the range, nothing later can fall inside it.
+  // Pages are offsets, so a pull request updated between two page requests comes again on the next page (read
+  // once, above).
+  let pullPages = 0;
+  for await (const page of listPulls()) {
+    requests++;
+    pullPages++;
+    for (const pr of page.data) readPull(pr);
     if (page.data.length === 0 || page.data.every((pr) => Date.parse(pr.updated_at) < from)) break;
+  }
+  // A pull request updated while later pages were read has moved to page 1, read already: it is now at the top of
+  // the listing, above every one this run has seen, so the listing is read again until a page shows one seen.
+  if (pullPages > 1) {
+    for await (const page of listPulls()) {
+      requests++;
+      let reachedSeen = page.data.length === 0;
+      for (const pr of page.data) if (!readPull(pr)) reachedSeen = true;
+      if (reachedSeen) break;
+    }
   }
 
   // Pull requests opened in the range (or soon after) first, then the others most recently updated first: a long
@@ -226,10 +243,14 @@ export async function backfillRepository(
     }
   }
 
+  // Newest first: an issue opened while the pages are read shifts the older ones, which then come twice.
+  const seenIssues = new Set<number>();
   for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, { owner, repo: name, state: 'all', since: fromIso, per_page: 100 })) {
     requests++;
     for (const issue of page.data) {
       if (issue.pull_request) continue; // the issues API lists PRs too; they come from the pulls API above
+      if (seenIssues.has(issue.number)) continue;
+      seenIssues.add(issue.number);
       const base = { type: 'issues' as const, repo, actor: issue.user?.login ?? null, title: issue.title, message: null, url: httpUrl(issue.html_url), number: issue.number, sha: null, branch: null, files: null };
       if (within(issue.created_at, from, to)) events.push({ ...base, id: eventIds.issue(repo, issue.number, 'opened'), action: 'opened', occurred_at: isoOf(issue.created_at) });
       if (issue.closed_at && within(issue.closed_at, from, to)) events.push({ ...base, id: eventIds.issue(repo, issue.number, 'closed'), action: 'closed', occurred_at: isoOf(issue.closed_at) });
