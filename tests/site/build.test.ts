@@ -124,6 +124,19 @@ describe('production build', () => {
     }
   });
 
+  it('keeps the space between a sentence and the link that follows it (Astro drops a line break between them)', () => {
+    for (const file of htmlFiles(prod.outDir)) {
+      const doc = parseHtml(readFileSync(file, 'utf8'));
+      const footer = select(doc, 'footer')[0];
+      expect(footer && visibleText(footer).replace(/\s+/g, ' '), relative(prod.outDir, file)).toMatch(/match is\. RSS feed/);
+      // Anywhere: a sentence's end run into a link's first word.
+      for (const a of select(doc, 'a')) {
+        const before = a.parentNode && 'childNodes' in a.parentNode ? a.parentNode.childNodes[a.parentNode.childNodes.indexOf(a) - 1] : undefined;
+        if (before?.nodeName === '#text') expect(text(before), `${relative(prod.outDir, file)}: before ${text(a)}`).not.toMatch(/[.!?:;,]$/);
+      }
+    }
+  });
+
   it('never mentions a draft: no link, no title, no tag page', () => {
     for (const file of htmlFiles(prod.outDir)) {
       const html = readFileSync(file, 'utf8');
