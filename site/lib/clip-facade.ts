@@ -44,6 +44,14 @@ export function enhanceFacades(doc: Document): void {
     button.append(...link.childNodes);
     link.replaceWith(button);
   }
+  // A thumbnail that fails (a Twitch URL kept when the copy into R2 failed, since expired) leaves the dark box and
+  // its play icon instead of the browser's broken-image icon. Error events do not bubble, hence the capture phase;
+  // one that failed before this script ran is found by its state (a lazy image not yet asked for is not complete).
+  const hideIfBroken = (img: HTMLImageElement) => {
+    if (img.complete && img.naturalWidth === 0) img.hidden = true;
+  };
+  doc.addEventListener('error', (event) => event.target instanceof HTMLImageElement && event.target.closest('.facade') && hideIfBroken(event.target), true);
+  for (const img of doc.querySelectorAll<HTMLImageElement>('.facade img')) hideIfBroken(img);
   // One listener for every facade. A <button> turns Enter and Space into a click by itself.
   doc.addEventListener('click', (event) => {
     const target = event.target;

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/build.ts';
 import { axeViolations, CHROMIUM, haveChromium, IN_CI, startBrowserSite, type BrowserSite } from './helpers/browser.ts';
@@ -90,6 +91,29 @@ describe.skipIf(!haveChromium && !IN_CI)('site in a browser', () => {
     expect(watch.foreign).toEqual([]);
     expect(watch.errors).toEqual([]);
     await page.close();
+  });
+
+  it('hides a thumbnail that fails to load, above the fold or lazily below it, and keeps the others', async () => {
+    const broken = [DAILY.data.clips[0]!.thumbnail, DAILY.data.clips.at(-1)!.thumbnail];
+    const notFound = (route: Route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'gone' });
+    for (const url of broken) await site.context.route(url, notFound);
+    try {
+      const { page } = await open(`/recaps/${DAILY.slug}/`);
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await page.waitForLoadState('networkidle');
+      const images = () =>
+        page.locator('.facade img').evaluateAll((imgs) => (imgs as HTMLImageElement[]).map((img) => ({ src: img.src, hidden: img.hidden, loaded: img.naturalWidth > 0, shown: getComputedStyle(img).visibility === 'visible' })));
+      await expect.poll(async () => (await images()).filter((i) => broken.includes(i.src)).map((i) => i.shown)).toEqual([false, false]);
+      const rest = (await images()).filter((i) => !broken.includes(i.src));
+      expect(rest.length).toBe(DAILY.data.clips.length - 2);
+      for (const img of rest) expect(img, img.src).toMatchObject({ hidden: false, loaded: true, shown: true });
+      // The facade keeps its 16:9 box and stays a working play button.
+      const box = await page.locator('.facade-box').first().boundingBox();
+      expect(box!.width / box!.height).toBeCloseTo(16 / 9, 1);
+      await expect.poll(() => page.locator('button.facade').first().getAttribute('aria-label')).toBe(`Play clip: ${DAILY.data.clips[0]!.title}`);
+    } finally {
+      for (const url of broken) await site.context.unroute(url, notFound);
+    }
   });
 
   it('shows visible focus on the play button', async () => {
