@@ -74,6 +74,13 @@ export interface BackfillResult {
    * (over 250 commits and no head to list from).
    */
   pullsWithoutCommits: number;
+  /** Branches without a pull request, pushed to in the range (or within a week after), left unread past the cap. */
+  branchesWithoutCommits: number;
+  /**
+   * The repository's push activity was not read back to the range's start (older than its pages allowed) or could
+   * not be read (no access): branches without a pull request may be missing.
+   */
+  branchActivityIncomplete: boolean;
 }
 
 /**
@@ -101,6 +108,55 @@ const PULL_OPENED_AFTER_WORK_MS = 7 * 86_400_000;
 /** GitHub's `GET pulls/{n}/commits` gives at most this many, the oldest. */
 const PULL_COMMITS_LISTED = 250;
 
+/** Pages of the repository's activity (100 pushes and other changes each, newest first) read to find branches. */
+export const MAX_ACTIVITY_PAGES = 3;
+
+const NO_COMMIT = /^0{40}$/;
+
+interface PushedBranch {
+  branch: string;
+  /** The branch's head after its latest push (or the latest that did not delete it). */
+  head: string;
+  /** The latest push in the range or the week after it, for the reading order. */
+  pushedAt: number;
+}
+
+/**
+ * Branches pushed to (or force-pushed) in [from, to + a week), from the repository's activity, newest first, with
+ * the head their history is listed from. `complete` is false when the activity could not be read back to `from`.
+ */
+async function pushedBranches(octokit: Octokit, owner: string, name: string, from: number, to: number): Promise<{ branches: Map<string, PushedBranch>; requests: number; complete: boolean }> {
+  const branches = new Map<string, PushedBranch>();
+  const heads = new Map<string, string>();
+  let requests = 0;
+  try {
+    for await (const page of octokit.paginate.iterator(octokit.rest.repos.listActivities, { owner, repo: name, direction: 'desc', per_page: 100 })) {
+      requests++;
+      for (const activity of page.data) {
+        if (!activity.ref.startsWith('refs/heads/')) continue;
+        const branch = activity.ref.slice('refs/heads/'.length);
+        // Newest first: the first head seen of a branch is its latest (one a deletion left is not listable).
+        if (!heads.has(branch) && !NO_COMMIT.test(activity.after)) heads.set(branch, activity.after);
+        const at = Date.parse(activity.timestamp);
+        const isPush = activity.activity_type === 'push' || activity.activity_type === 'force_push';
+        if (isPush && at >= from && at < to + PULL_OPENED_AFTER_WORK_MS && !branches.has(branch) && heads.has(branch)) {
+          branches.set(branch, { branch, head: heads.get(branch)!, pushedAt: at });
+        }
+      }
+      const last = page.data.length === 0 || !/rel="next"/.test(page.headers.link ?? '');
+      if (last || page.data.every((a) => Date.parse(a.timestamp) < from)) return { branches, requests, complete: true };
+      if (requests >= MAX_ACTIVITY_PAGES) return { branches, requests, complete: false };
+    }
+    return { branches, requests, complete: true };
+  } catch (error) {
+    // No access to the activity (a token without it, a GitHub Enterprise Server without the endpoint): the rest of
+    // the backfill stands, and the result says branches may be missing.
+    const status = (error as { status?: number }).status;
+    if (status === 403 || status === 404 || status === 410) return { branches, requests: requests + 1, complete: false };
+    throw error;
+  }
+}
+
 interface ActivePull {
   number: number;
   branch: string | null;
@@ -124,9 +180,9 @@ interface ListedCommit {
 }
 
 /**
- * Every commit (the default branch's, and those of pull requests active in the range, where feature-branch work
- * shows up before its merge), PR transition (opened, merged, closed) and issue transition (opened, closed) of one
- * repo in [from, to). Commits on a branch without a pull request are not listed: only a push webhook sees them.
+ * Every commit (the default branch's; those of pull requests active in the range, where feature-branch work
+ * shows up before its merge; and those of branches without a pull request pushed to in the range), PR transition
+ * (opened, merged, closed) and issue transition (opened, closed) of one repo in [from, to).
  */
 export async function backfillRepository(
   octokit: Octokit,
@@ -243,6 +299,21 @@ export async function backfillRepository(
     }
   }
 
+  // Work pushed to a branch no pull request covers: the branches the activity shows pushed to in the range (or the
+  // week after), minus those of the pull requests above and those whose head is already listed (the default
+  // branch's, a merged one's), read in the cap's slots the pull requests left, most recently pushed first.
+  const activity = await pushedBranches(octokit, owner, name, from, to);
+  requests += activity.requests;
+  const pullBranches = new Set(activePulls.map((p) => p.branch));
+  const branchesToRead = [...activity.branches.values()].filter((b) => !pullBranches.has(b.branch) && !commits.has(b.head)).sort((a, b) => b.pushedAt - a.pushedAt);
+  const branchSlots = Math.max(0, maxPullsWithCommits - activePulls.length);
+  for (const pushed of branchesToRead.slice(0, branchSlots)) {
+    for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommits, { owner, repo: name, sha: pushed.head, since: fromIso, until: toIso, per_page: 100 })) {
+      requests++;
+      for (const c of page.data) addCommit(c, pushed.branch, false);
+    }
+  }
+
   // Newest first: an issue opened while the pages are read shifts the older ones, which then come twice.
   const seenIssues = new Set<number>();
   for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, { owner, repo: name, state: 'all', since: fromIso, per_page: 100 })) {
@@ -256,5 +327,11 @@ export async function backfillRepository(
       if (issue.closed_at && within(issue.closed_at, from, to)) events.push({ ...base, id: eventIds.issue(repo, issue.number, 'closed'), action: 'closed', occurred_at: isoOf(issue.closed_at) });
     }
   }
-  return { events: events.map((e) => GitHubEvent.parse(e)), requests, pullsWithoutCommits: incomplete };
+  return {
+    events: events.map((e) => GitHubEvent.parse(e)),
+    requests,
+    pullsWithoutCommits: incomplete,
+    branchesWithoutCommits: Math.max(0, branchesToRead.length - branchSlots),
+    branchActivityIncomplete: !activity.complete,
+  };
 }

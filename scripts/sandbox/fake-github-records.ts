@@ -1,5 +1,6 @@
 // The fake GitHub's repository records (commits, pull requests, issues, and the Git Data store of a seeded
-// repository) and how GitHub's REST API renders them: listings with their filters, a pull request, a commit.
+// repository) and how GitHub's REST API renders them: listings with their filters (the activity included), a pull
+// request, a commit.
 import type { GitStore } from './fake-git-store.ts';
 
 /** A commit, on the default branch (`branch` null or main) or on a feature branch. */
@@ -14,7 +15,9 @@ export interface Pull {
 export interface Issue { number: number; title: string; login: string | null; created_at: string; updated_at: string; closed_at: string | null }
 export interface Repo { commits: Commit[]; pulls: Map<number, Pull>; issues: Map<number, Issue>; git: GitStore }
 
-export function listJson(full: string, repo: Repo, kind: 'commits' | 'pulls' | 'issues', q: URLSearchParams): unknown[] {
+export type Listing = 'commits' | 'pulls' | 'issues' | 'activity';
+
+export function listJson(full: string, repo: Repo, kind: Listing, q: URLSearchParams): unknown[] {
   const since = q.get('since') ? Date.parse(q.get('since')!) : -Infinity;
   const until = q.get('until') ? Date.parse(q.get('until')!) : Infinity;
   const html = `https://github.com/${full}`;
@@ -32,6 +35,7 @@ export function listJson(full: string, repo: Repo, kind: 'commits' | 'pulls' | '
       .sort((a, b) => b.date.localeCompare(a.date))
       .map((c) => listedCommitJson(html, c));
   }
+  if (kind === 'activity') return activityJson(repo, q);
   if (kind === 'pulls') {
     const state = q.get('state') ?? 'open';
     const [headOwner, headBranch] = (q.get('head') ?? '').split(':');
@@ -50,6 +54,37 @@ export function listJson(full: string, repo: Repo, kind: 'commits' | 'pulls' | '
     .filter((p) => Date.parse(p.updated_at) >= since)
     .map((p) => ({ number: p.number, title: p.title, html_url: `${html}/pull/${p.number}`, user: p.login ? { login: p.login } : null, state: 'open', created_at: p.created_at, updated_at: p.updated_at, closed_at: p.closed_at, pull_request: { url: `${html}/pull/${p.number}` } }));
   return [...issues, ...pulls].sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+}
+
+/**
+ * `GET activity`: one push per commit, to its branch (the default branch's as main) at its date, `before` the
+ * branch's previous commit; newest first unless `direction=asc`; `ref` (`refs/heads/x` or `x`) and
+ * `activity_type` filter as on GitHub.
+ */
+function activityJson(repo: Repo, q: URLSearchParams): unknown[] {
+  const byBranch = new Map<string, Commit[]>();
+  for (const c of [...repo.commits].sort((a, b) => a.date.localeCompare(b.date))) {
+    const branch = c.branch ?? 'main';
+    byBranch.set(branch, [...(byBranch.get(branch) ?? []), c]);
+  }
+  const ref = q.get('ref');
+  const type = q.get('activity_type');
+  const pushes = [...byBranch].flatMap(([branch, commits]) =>
+    commits.map((c, i) => ({
+      id: Number.parseInt(c.sha.slice(0, 8), 16),
+      node_id: `A_${c.sha.slice(0, 12)}`,
+      before: commits[i - 1]?.sha ?? '0'.repeat(40),
+      after: c.sha,
+      ref: `refs/heads/${branch}`,
+      timestamp: c.date,
+      activity_type: 'push',
+      actor: c.login ? { login: c.login } : null,
+    })),
+  );
+  return pushes
+    .filter((a) => !ref || a.ref === ref || a.ref === `refs/heads/${ref}`)
+    .filter((a) => !type || a.activity_type === type)
+    .sort((a, b) => (q.get('direction') === 'asc' ? a.timestamp.localeCompare(b.timestamp) : b.timestamp.localeCompare(a.timestamp)));
 }
 
 /** A commit as the commit listings (`GET commits`, `GET pulls/{n}/commits`) give it. */

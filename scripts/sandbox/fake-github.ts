@@ -1,5 +1,5 @@
 // A small GitHub REST stand-in over real HTTP for tests and the offline demo: commits (the default branch's, or a
-// commit's history with ?sha=), pulls, a pull request's commits (250 at most) and issues listings with Link-header
+// commit's history with ?sha=), pulls, a pull request's commits (250 at most), issues and activity (pushes) listings with Link-header
 // pagination, token and GitHub App installation auth (JWTs verified with the app's public key),
 // and scriptable primary/secondary rate limits. Repositories are built from normalised GitHubEvents; a repository
 // seeded with initRepository also answers the Git Data API (refs, blobs, trees, commits; fake-git-store.ts) and
@@ -9,7 +9,7 @@ import { createPublicKey, createVerify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GitHubEvent } from '../../content-pipeline/schemas/github-event.ts';
-import { commitJson, listJson, pullCommits, pullCommitsJson, pullJson, type Pull, type Repo } from './fake-github-records.ts';
+import { commitJson, listJson, pullCommits, pullCommitsJson, pullJson, type Listing, type Pull, type Repo } from './fake-github-records.ts';
 import { GitError, GitStore, type Person, type TreeEntryInput } from './fake-git-store.ts';
 
 type Reply = [status: number, body: unknown];
@@ -170,7 +170,7 @@ export class FakeGitHub {
     if (!m || !repo) return this.json(req, res, ...notFound);
     const full = `${m[1]}/${m[2]}`;
     const pullCommitsOf = req.method === 'GET' ? /^pulls\/(\d+)\/commits$/.exec(m[3]!) : null;
-    if (!pullCommitsOf && (req.method !== 'GET' || !/^(commits|pulls|issues)$/.test(m[3]!))) {
+    if (!pullCommitsOf && (req.method !== 'GET' || !/^(commits|pulls|issues|activity)$/.test(m[3]!))) {
       let raw = '';
       for await (const chunk of req) raw += chunk;
       let body: Body;
@@ -188,7 +188,7 @@ export class FakeGitHub {
     }
     const pull = pullCommitsOf ? repo.pulls.get(Number(pullCommitsOf[1])) : undefined;
     if (pullCommitsOf && !pull) return this.json(req, res, ...notFound);
-    const items = pull ? pullCommitsJson(full, repo, pull) : listJson(full, repo, m[3] as 'commits' | 'pulls' | 'issues', url.searchParams);
+    const items = pull ? pullCommitsJson(full, repo, pull) : listJson(full, repo, m[3] as Listing, url.searchParams);
     const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), this.options.maxPerPage ?? 100);
     const page = Number(url.searchParams.get('page') ?? 1);
     const slice = items.slice((page - 1) * perPage, page * perPage);

@@ -98,12 +98,13 @@ describe('backfillRepository: commits not yet on the default branch', () => {
   // Merged: its commit is on the default branch too, and must come once.
   const mergedWork = commit(REPO, day('10:00'), 'Retry with backoff', { branch: 'feat/retry' });
   const mergedPr = pullRequest(REPO, 6, 'merged', day('11:00'), 'Retry with backoff', { branch: 'feat/retry' });
-  // A branch nobody opened a pull request for: only a push webhook sees it.
+  // A branch nobody opened a pull request for: found through the repository's activity (its pushes).
   const spike = commit(REPO, day('15:00'), 'Spike: try Durable Objects', { branch: 'spike/do' });
   // A pull request opened after the range, with a commit inside it: active, its commit counts.
   const laterPr = pullRequest(REPO, 8, 'opened', at('2026-02-05', '09:00'), 'Search shards', { branch: 'feat/search' });
   const beforeLater = commit(REPO, day('20:00'), 'Shard the search index', { branch: 'feat/search' });
-  // Opened more than a week after the range: not read (its branch may be anything by then).
+  // Opened more than a week after the range: not read as a pull request (its branch may be anything by then), but
+  // its branch was pushed to in the range, which the activity shows.
   const muchLaterPr = pullRequest(REPO, 9, 'opened', at('2026-02-12', '09:00'), 'Old experiment', { branch: 'feat/old' });
   const old = commit(REPO, day('21:00'), 'Old experiment', { branch: 'feat/old' });
   const fake = new FakeGitHub({ token: 'github_pat_fake', maxPerPage: 2 }).addEvents([onMain, feature, featurePr, mergedWork, mergedPr, spike, laterPr, beforeLater, muchLaterPr, old]);
@@ -111,18 +112,19 @@ describe('backfillRepository: commits not yet on the default branch', () => {
   afterAll(() => fake.stop());
   const client = () => createGitHubClient({ kind: 'token', token: 'github_pat_fake' }, { baseUrl: fake.baseUrl, maxRateLimitWaitSeconds: 5 });
 
-  it("reads the commits of pull requests active in the range, with their branch, each commit once", async () => {
-    const { events, pullsWithoutCommits } = await backfillRepository(await client(), REPO, range.start, range.end);
+  it("reads the commits of pull requests active in the range and of branches pushed to in it, with their branch, each commit once", async () => {
+    const { events, pullsWithoutCommits, branchesWithoutCommits, branchActivityIncomplete } = await backfillRepository(await client(), REPO, range.start, range.end);
     const commits = new Map(events.filter((e) => e.type === 'push').map((e) => [e.id, e]));
-    expect([...commits.keys()].sort()).toEqual([onMain.id, feature.id, mergedWork.id, beforeLater.id].sort());
+    expect([...commits.keys()].sort()).toEqual([onMain.id, feature.id, mergedWork.id, beforeLater.id, spike.id, old.id].sort());
     expect(events.filter((e) => e.id === mergedWork.id)).toHaveLength(1);
     expect(commits.get(feature.id)).toMatchObject({ branch: 'feat/facade', sha: feature.sha, occurred_at: feature.occurred_at, title: 'Draft the clip facade' });
     expect(commits.get(beforeLater.id)?.branch).toBe('feat/search');
     // The default branch's listing alone does not hold the feature commit: it came from the pull request.
     expect(fake.log.some((e) => e.path === `/repos/${REPO}/pulls/7/commits`)).toBe(true);
-    expect(commits.has(spike.id)).toBe(false);
+    expect(commits.get(spike.id)?.branch).toBe('spike/do');
+    expect(commits.get(old.id)?.branch).toBe('feat/old');
     expect(fake.log.some((e) => e.path === `/repos/${REPO}/pulls/9/commits`)).toBe(false);
-    expect(pullsWithoutCommits).toBe(0);
+    expect({ pullsWithoutCommits, branchesWithoutCommits, branchActivityIncomplete }).toEqual({ pullsWithoutCommits: 0, branchesWithoutCommits: 0, branchActivityIncomplete: false });
   });
 
   it(`reads the commits of at most ${MAX_PULLS_WITH_COMMITS} pull requests, and says how many it left`, async () => {

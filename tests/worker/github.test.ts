@@ -107,8 +107,10 @@ describe('backfill and matching', () => {
     expect(response.status).toBe(202);
     const job = await finishedJob((await response.json<{ job_id: string }>()).job_id);
     expect(job.status).toBe('completed');
-    const results = job.results as { repos: Array<{ repo: string; events: number }>; events: number };
+    const results = job.results as { repos: Array<{ repo: string; events: number; branch_activity_incomplete?: true }>; events: number };
     expect(results.repos.map((r) => r.repo)).toEqual(['streamdev/clip-recap', 'streamdev/payments-api']);
+    // Each repository's push activity was read back to the week's start (branches without a pull request).
+    expect(results.repos.map((r) => r.branch_activity_incomplete)).toEqual([undefined, undefined]);
     const cursorFix = GITHUB_EVENTS.find((e) => e.title === 'Fix off-by-one in cursor pagination')!;
     expect(await env.DB.prepare('SELECT source FROM github_events WHERE event_id = ?').bind(cursorFix.id).first()).toEqual({ source: 'backfill' });
 

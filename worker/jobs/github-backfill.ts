@@ -1,5 +1,5 @@
-// The `github_backfill` job: commits (the default branch's and those of pull requests active in the range), pull
-// requests and issues of the configured (or requested) repositories over a date range, upserted with the same ids
+// The `github_backfill` job: commits (the default branch's, those of pull requests active in the range and those of
+// branches pushed to in it), pull requests and issues of the configured (or requested) repositories over a date range, upserted with the same ids
 // the webhook path writes. Like a webhook, an event it stores for the first time queues a re-match of the already
 // matched clips whose window holds it (a clip late in a UTC day has a window reaching into the next day, whose
 // events come with the next day's backfill).
@@ -24,11 +24,11 @@ export async function runGitHubBackfill({ request, services, progress }: JobCont
   const octokit = await services.github();
   // One invocation's subrequests for the whole job: the pull requests whose commits are read are shared out.
   const shares = pullsWithCommitsShares(repos.length);
-  const results: Array<{ repo: string; events: number; new_events: number; requests: number; pulls_without_commits?: number }> = [];
+  const results: Array<{ repo: string; events: number; new_events: number; requests: number; pulls_without_commits?: number; branches_without_commits?: number; branch_activity_incomplete?: true }> = [];
   let rematched = 0;
   for (const [index, repo] of repos.entries()) {
     await progress('backfill', index, repos.length);
-    const { events, requests, pullsWithoutCommits } = await backfillRepository(octokit, repo, parsed.data.date_range.start, parsed.data.date_range.end, { maxPullsWithCommits: shares[index]! });
+    const { events, requests, pullsWithoutCommits, branchesWithoutCommits, branchActivityIncomplete } = await backfillRepository(octokit, repo, parsed.data.date_range.start, parsed.data.date_range.end, { maxPullsWithCommits: shares[index]! });
     const ids = events.map((e) => e.id);
     const known = await services.githubEvents.known(ids);
     const writtenAt = new Date(services.clock()).toISOString();
@@ -38,8 +38,17 @@ export async function runGitHubBackfill({ request, services, progress }: JobCont
     const pending = await services.githubEvents.pendingRematch(ids);
     rematched += await enqueueRematches(pending, services);
     await services.githubEvents.rematchQueued(pending.map((e) => e.id), writtenAt);
-    // Past the cap, the older active pull requests' branch commits wait for a narrower range (or their webhooks).
-    results.push({ repo, events: events.length, new_events: fresh.length, requests, ...(pullsWithoutCommits > 0 && { pulls_without_commits: pullsWithoutCommits }) });
+    // Past the cap, the older active pull requests' and branches' commits wait for a narrower range (or their
+    // webhooks), as do those of branches the activity's pages did not reach.
+    results.push({
+      repo,
+      events: events.length,
+      new_events: fresh.length,
+      requests,
+      ...(pullsWithoutCommits > 0 && { pulls_without_commits: pullsWithoutCommits }),
+      ...(branchesWithoutCommits > 0 && { branches_without_commits: branchesWithoutCommits }),
+      ...(branchActivityIncomplete && { branch_activity_incomplete: true as const }),
+    });
   }
   return { repos: results, events: results.reduce((n, r) => n + r.events, 0), rematched_items: rematched };
 }
