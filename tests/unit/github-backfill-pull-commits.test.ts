@@ -20,6 +20,20 @@ async function withFake<T>(fake: FakeGitHub, body: (fake: FakeGitHub) => Promise
   }
 }
 
+/** A fetch that makes `change` once, just before the first request for page 2 of the listing ending in `path`. */
+function beforePage2(path: string, change: () => void): { fetch: typeof fetch; done: () => boolean } {
+  let done = false;
+  const changing: typeof fetch = async (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    if (!done && url.pathname.endsWith(path) && url.searchParams.get('page') === '2') {
+      done = true;
+      change();
+    }
+    return fetch(input, init);
+  };
+  return { fetch: changing, done: () => done };
+}
+
 describe('fake GitHub: GET pulls/{n}/commits', () => {
   it('pages by per_page (and maxPerPage) with a Link header, as the other listings do', async () => {
     const fake = new FakeGitHub({ token: TOKEN, maxPerPage: 2 }).addEvents([
@@ -133,19 +147,11 @@ describe('backfillRepository: pull request commits against GitHub semantics', ()
     // asked for, someone comments on 1 (after the range): it moves to the top, and page 2 now holds 3 and 2.
     const pulls = [1, 2, 3, 4].flatMap((n) => [pullRequest(REPO, n, 'opened', day(`0${n}:00`), `PR ${n}`, { branch: `feat/${n}` }), commit(REPO, day(`0${n}:30`), `Work ${n}`, { branch: `feat/${n}` })]);
     const fake = new FakeGitHub({ token: TOKEN, maxPerPage: 2 }).addEvents(pulls);
-    let commented = false;
-    const commentBeforePage2: typeof fetch = async (input, init) => {
-      const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-      if (!commented && url.pathname.endsWith('/pulls') && url.searchParams.get('page') === '2') {
-        commented = true;
-        fake.addEvents([{ ...pullRequest(REPO, 1, 'opened', at('2026-02-05', '09:00'), 'PR 1', { branch: 'feat/1' }), id: 'pr:comment', action: 'edited' as never }]);
-      }
-      return fetch(input, init);
-    };
+    const comment = beforePage2('/pulls', () => fake.addEvents([{ ...pullRequest(REPO, 1, 'opened', at('2026-02-05', '09:00'), 'PR 1', { branch: 'feat/1' }), id: 'pr:comment', action: 'edited' as never }]));
     await withFake(fake, async () => {
-      const octokit = await createGitHubClient({ kind: 'token', token: TOKEN }, { baseUrl: fake.baseUrl, throttle: false, fetch: commentBeforePage2 });
+      const octokit = await createGitHubClient({ kind: 'token', token: TOKEN }, { baseUrl: fake.baseUrl, throttle: false, fetch: comment.fetch });
       const { events } = await backfillRepository(octokit, REPO, range.start, range.end);
-      expect(commented).toBe(true);
+      expect(comment.done()).toBe(true);
       const ids = events.map((e) => e.id);
       expect(ids).toContain(pulls[0]!.id); // PR 1 opened
       expect(ids).toContain(pulls[1]!.id); // and its branch's commit
@@ -159,19 +165,11 @@ describe('backfillRepository: pull request commits against GitHub semantics', ()
     // Newest first, two to a page: an issue opened between the two requests pushes page 1's last one onto page 2.
     const issues = [1, 2, 3, 4].map((n) => issue(REPO, n, 'opened', day(`0${n}:00`), `Issue ${n}`));
     const fake = new FakeGitHub({ token: TOKEN, maxPerPage: 2 }).addEvents(issues);
-    let opened = false;
-    const openBeforePage2: typeof fetch = async (input, init) => {
-      const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-      if (!opened && url.pathname.endsWith('/issues') && url.searchParams.get('page') === '2') {
-        opened = true;
-        fake.addEvents([issue(REPO, 5, 'opened', at('2026-02-05', '09:00'), 'Issue 5')]);
-      }
-      return fetch(input, init);
-    };
+    const open = beforePage2('/issues', () => fake.addEvents([issue(REPO, 5, 'opened', at('2026-02-05', '09:00'), 'Issue 5')]));
     await withFake(fake, async () => {
-      const octokit = await createGitHubClient({ kind: 'token', token: TOKEN }, { baseUrl: fake.baseUrl, throttle: false, fetch: openBeforePage2 });
+      const octokit = await createGitHubClient({ kind: 'token', token: TOKEN }, { baseUrl: fake.baseUrl, throttle: false, fetch: open.fetch });
       const { events } = await backfillRepository(octokit, REPO, range.start, range.end);
-      expect(opened).toBe(true);
+      expect(open.done()).toBe(true);
       expect(events.filter((e) => e.type === 'issues').map((e) => e.id).sort()).toEqual(issues.map((e) => e.id).sort());
     });
   });
