@@ -113,38 +113,56 @@ export const MAX_ACTIVITY_PAGES = 3;
 
 const NO_COMMIT = /^0{40}$/;
 
+/** Activity that puts commits on a branch: its `after` is the branch's new head. */
+const PUSH_ACTIVITY = new Set(['push', 'force_push', 'branch_creation']);
+
 interface PushedBranch {
   branch: string;
-  /** The branch's head after its latest push (or the latest that did not delete it). */
+  /**
+   * The head after the branch's latest push in the range or the week after it: the work of the range is in its
+   * history even when the branch was force-pushed, deleted or created again later.
+   */
   head: string;
-  /** The latest push in the range or the week after it, for the reading order. */
-  pushedAt: number;
+  /**
+   * The head after its latest push in the range itself (null when pushed only in the week after): when history was
+   * rewritten since (a squash and force push, a deletion and a new branch of the same name), the range's work is
+   * in its history only.
+   */
+  rangeHead: string | null;
+  /** The branch's first push in that window: branches are read in that order (see backfillRepository). */
+  firstPushedAt: number;
+}
+
+/** A 403 that is a rate limit (octokit gave up waiting) is not a lack of access: the job retries it. */
+function isRateLimit(error: unknown): boolean {
+  const { message, response } = error as { message?: string; response?: { headers?: Record<string, string | undefined> } };
+  return /rate limit/i.test(message ?? '') || response?.headers?.['x-ratelimit-remaining'] === '0' || response?.headers?.['retry-after'] !== undefined;
 }
 
 /**
- * Branches pushed to (or force-pushed) in [from, to + a week), from the repository's activity, newest first, with
- * the head their history is listed from. `complete` is false when the activity could not be read back to `from`.
+ * Branches pushed to (pushed, force-pushed or created) in [from, to + a week), from the repository's activity,
+ * newest first. `complete` is false when the activity could not be read back to `from`.
  */
 async function pushedBranches(octokit: Octokit, owner: string, name: string, from: number, to: number): Promise<{ branches: Map<string, PushedBranch>; requests: number; complete: boolean }> {
   const branches = new Map<string, PushedBranch>();
-  const heads = new Map<string, string>();
   let requests = 0;
   try {
     for await (const page of octokit.paginate.iterator(octokit.rest.repos.listActivities, { owner, repo: name, direction: 'desc', per_page: 100 })) {
       requests++;
       for (const activity of page.data) {
-        if (!activity.ref.startsWith('refs/heads/')) continue;
-        const branch = activity.ref.slice('refs/heads/'.length);
-        // Newest first: the first head seen of a branch is its latest (one a deletion left is not listable).
-        if (!heads.has(branch) && !NO_COMMIT.test(activity.after)) heads.set(branch, activity.after);
+        if (!activity.ref.startsWith('refs/heads/') || !PUSH_ACTIVITY.has(activity.activity_type) || NO_COMMIT.test(activity.after)) continue;
         const at = Date.parse(activity.timestamp);
-        const isPush = activity.activity_type === 'push' || activity.activity_type === 'force_push';
-        if (isPush && at >= from && at < to + PULL_OPENED_AFTER_WORK_MS && !branches.has(branch) && heads.has(branch)) {
-          branches.set(branch, { branch, head: heads.get(branch)!, pushedAt: at });
-        }
+        if (at < from || at >= to + PULL_OPENED_AFTER_WORK_MS) continue;
+        const branch = activity.ref.slice('refs/heads/'.length);
+        // Newest first: the first push seen in the window is its latest, each one after it an earlier one.
+        const seen = branches.get(branch) ?? { branch, head: activity.after, rangeHead: null, firstPushedAt: at };
+        seen.firstPushedAt = at;
+        if (at < to) seen.rangeHead ??= activity.after;
+        branches.set(branch, seen);
       }
+      // Newest first: a page reaching back before the range start ends what the range can need.
       const last = page.data.length === 0 || !/rel="next"/.test(page.headers.link ?? '');
-      if (last || page.data.every((a) => Date.parse(a.timestamp) < from)) return { branches, requests, complete: true };
+      if (last || page.data.some((a) => Date.parse(a.timestamp) < from)) return { branches, requests, complete: true };
       if (requests >= MAX_ACTIVITY_PAGES) return { branches, requests, complete: false };
     }
     return { branches, requests, complete: true };
@@ -152,7 +170,7 @@ async function pushedBranches(octokit: Octokit, owner: string, name: string, fro
     // No access to the activity (a token without it, a GitHub Enterprise Server without the endpoint): the rest of
     // the backfill stands, and the result says branches may be missing.
     const status = (error as { status?: number }).status;
-    if (status === 403 || status === 404 || status === 410) return { branches, requests: requests + 1, complete: false };
+    if ((status === 403 && !isRateLimit(error)) || status === 404 || status === 410) return { branches, requests: requests + 1, complete: false };
     throw error;
   }
 }
@@ -160,6 +178,8 @@ async function pushedBranches(octokit: Octokit, owner: string, name: string, fro
 interface ActivePull {
   number: number;
   branch: string | null;
+  /** Its branch is this repository's (not a fork's of the same name). */
+  ownBranch: boolean;
   headSha: string | null;
   openedNearRange: boolean;
 }
@@ -244,7 +264,15 @@ export async function backfillRepository(
     if (seenPulls.has(pr.number)) return false;
     seenPulls.add(pr.number);
     const base = { type: 'pull_request' as const, repo, title: pr.title, message: pr.body ?? null, url: httpUrl(pr.html_url), number: pr.number, sha: null, branch: pr.head?.ref ?? null, files: null };
-    if (isActive(pr, from, to)) activePulls.push({ number: pr.number, branch: pr.head?.ref ?? null, headSha: pr.head?.sha ?? null, openedNearRange: within(pr.created_at, from, to + PULL_OPENED_AFTER_WORK_MS) });
+    if (isActive(pr, from, to)) {
+      activePulls.push({
+        number: pr.number,
+        branch: pr.head?.ref ?? null,
+        ownBranch: pr.head?.repo?.full_name?.toLowerCase() === repo.toLowerCase(),
+        headSha: pr.head?.sha ?? null,
+        openedNearRange: within(pr.created_at, from, to + PULL_OPENED_AFTER_WORK_MS),
+      });
+    }
     if (within(pr.created_at, from, to)) events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'opened'), action: 'opened', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.created_at) });
     if (pr.merged_at && within(pr.merged_at, from, to)) {
       events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'merged'), action: 'merged', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.merged_at) });
@@ -254,7 +282,6 @@ export async function backfillRepository(
     return true;
   };
   const listPulls = () => octokit.paginate.iterator(octokit.rest.pulls.list, { owner, repo: name, state: 'all', sort: 'updated', direction: 'desc', per_page: 100 });
-  // Most recently updated first: once a page is entirely older than the range, nothing later can fall inside it.
   // Pages are offsets, so a pull request updated between two page requests comes again on the next page (read
   // once, above).
   let pullPages = 0;
@@ -262,7 +289,8 @@ export async function backfillRepository(
     requests++;
     pullPages++;
     for (const pr of page.data) readPull(pr);
-    if (page.data.length === 0 || page.data.every((pr) => Date.parse(pr.updated_at) < from)) break;
+    // Most recently updated first: a page reaching back before the range start ends what the range can need.
+    if (page.data.length === 0 || page.data.some((pr) => Date.parse(pr.updated_at) < from)) break;
   }
   // A pull request updated while later pages were read has moved to page 1, read already: it is now at the top of
   // the listing, above every one this run has seen, so the listing is read again until a page shows one seen.
@@ -300,18 +328,38 @@ export async function backfillRepository(
   }
 
   // Work pushed to a branch no pull request covers: the branches the activity shows pushed to in the range (or the
-  // week after), minus those of the pull requests above and those whose head is already listed (the default
-  // branch's, a merged one's), read in the cap's slots the pull requests left, most recently pushed first.
+  // week after), minus the default branch, those of the pull requests above, and any whose head is already listed
+  // (a merged one's) or shared with another, read in the cap's slots the pull requests left. First pushed first: a
+  // branch made from another lists the other's commits too, which keep the branch they were pushed to first, as
+  // the push webhook stored them.
   const activity = await pushedBranches(octokit, owner, name, from, to);
   requests += activity.requests;
-  const pullBranches = new Set(activePulls.map((p) => p.branch));
-  const branchesToRead = [...activity.branches.values()].filter((b) => !pullBranches.has(b.branch) && !commits.has(b.head)).sort((a, b) => b.pushedAt - a.pushedAt);
+  const pullBranches = new Set(activePulls.filter((p) => p.ownBranch).map((p) => p.branch));
+  const listed = (sha: string | null) => sha === null || commits.has(sha);
+  let candidates = [...activity.branches.values()].filter((b) => !pullBranches.has(b.branch) && !(listed(b.head) && listed(b.rangeHead)));
+  if (candidates.length > 0) {
+    requests++;
+    const defaultBranch = (await octokit.rest.repos.get({ owner, repo: name })).data.default_branch;
+    candidates = candidates.filter((b) => b.branch !== defaultBranch);
+  }
+  const heads = new Set<string>();
+  const branchesToRead: PushedBranch[] = [];
+  for (const b of candidates.sort((x, y) => x.firstPushedAt - y.firstPushedAt)) {
+    if (heads.has(b.head)) continue;
+    heads.add(b.head);
+    branchesToRead.push(b);
+  }
   const branchSlots = Math.max(0, maxPullsWithCommits - activePulls.length);
-  for (const pushed of branchesToRead.slice(0, branchSlots)) {
-    for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommits, { owner, repo: name, sha: pushed.head, since: fromIso, until: toIso, per_page: 100 })) {
+  const listBranchFrom = async (head: string, branch: string) => {
+    for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommits, { owner, repo: name, sha: head, since: fromIso, until: toIso, per_page: 100 })) {
       requests++;
-      for (const c of page.data) addCommit(c, pushed.branch, false);
+      for (const c of page.data) addCommit(c, branch, false);
     }
+  };
+  for (const pushed of branchesToRead.slice(0, branchSlots)) {
+    await listBranchFrom(pushed.head, pushed.branch);
+    // The range's own head too, when the latest one's history did not hold it (rewritten since).
+    if (pushed.rangeHead !== null && pushed.rangeHead !== pushed.head && !commits.has(pushed.rangeHead)) await listBranchFrom(pushed.rangeHead, pushed.branch);
   }
 
   // Newest first: an issue opened while the pages are read shifts the older ones, which then come twice.

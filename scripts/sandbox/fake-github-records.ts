@@ -58,7 +58,7 @@ export function listJson(full: string, repo: Repo, kind: Listing, q: URLSearchPa
 
 /**
  * `GET activity`: one push per commit, to its branch (the default branch's as main) at its date, `before` the
- * branch's previous commit; newest first unless `direction=asc`; `ref` (`refs/heads/x` or `x`) and
+ * branch's previous commit (a feature branch's first is its branch_creation); newest first unless `direction=asc`; `ref` (`refs/heads/x` or `x`) and
  * `activity_type` filter as on GitHub.
  */
 function activityJson(repo: Repo, q: URLSearchParams): unknown[] {
@@ -77,7 +77,8 @@ function activityJson(repo: Repo, q: URLSearchParams): unknown[] {
       after: c.sha,
       ref: `refs/heads/${branch}`,
       timestamp: c.date,
-      activity_type: 'push',
+      // A branch's first push creates it (the default branch's is there from the start).
+      activity_type: i === 0 && branch !== 'main' ? 'branch_creation' : 'push',
       actor: c.login ? { login: c.login } : null,
     })),
   );
@@ -110,7 +111,7 @@ export function pullJson(full: string, repo: Repo, p: Pull) {
   const branch = p.branch ?? 'main';
   return {
     number: p.number, title: p.title, body: p.body, html_url: `https://github.com/${full}/pull/${p.number}`, user: p.login ? { login: p.login } : null,
-    head: { ref: branch, label: `${owner}:${branch}`, sha: (p.closed_at ? p.closed_head_sha : undefined) ?? repo.git.refs.get(`heads/${branch}`) ?? pullCommits(repo, p).at(-1)?.sha ?? null },
+    head: { ref: branch, label: `${owner}:${branch}`, repo: { full_name: full }, sha: (p.closed_at ? p.closed_head_sha : undefined) ?? repo.git.refs.get(`heads/${branch}`) ?? pullCommits(repo, p).at(-1)?.sha ?? null },
     base: { ref: p.base, sha: repo.git.refs.get(`heads/${p.base}`) ?? null },
     state: p.closed_at ? 'closed' : 'open', merged: p.merged_at !== null, merge_commit_sha: p.merge_commit_sha,
     created_at: p.created_at, updated_at: p.updated_at, merged_at: p.merged_at, closed_at: p.closed_at,

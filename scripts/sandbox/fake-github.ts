@@ -165,6 +165,12 @@ export class FakeGitHub {
     const caller = this.caller(req);
     if (!caller) return this.json(req, res, 401, { message: 'Bad credentials' });
 
+    const repoOnly = req.method === 'GET' ? /^\/repos\/([^/]+)\/([^/]+)$/.exec(decodeURIComponent(url.pathname)) : null;
+    if (repoOnly) {
+      const full = `${repoOnly[1]}/${repoOnly[2]}`;
+      if (!this.repos.has(full.toLowerCase())) return this.json(req, res, ...notFound);
+      return this.json(req, res, 200, { full_name: full, name: repoOnly[2], default_branch: 'main', private: false, html_url: `https://github.com/${full}` });
+    }
     const m = /^\/repos\/([^/]+)\/([^/]+)\/(.+)$/.exec(decodeURIComponent(url.pathname));
     const repo = m && this.repos.get(`${m[1]}/${m[2]}`.toLowerCase());
     if (!m || !repo) return this.json(req, res, ...notFound);

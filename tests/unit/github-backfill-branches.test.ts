@@ -1,6 +1,8 @@
 // The backfill of branches no pull request covers, found through the repository's activity (GET activity: pushes,
-// newest first), against the fake GitHub over HTTP: which branches are read, from which head, within the cap, and
-// what the result says when the activity cannot be read back to the range.
+// force pushes and branch creations, newest first), against the fake GitHub over HTTP, with fetch wrappers giving
+// its answers real GitHub's shapes where the fake is simpler (deletions, force pushes, forks, rate limits): which
+// branches are read, from which heads, within the cap, and what the result says when the activity cannot be read
+// back to the range.
 import { describe, expect, it } from 'vitest';
 import { backfillRepository, createGitHubClient, MAX_ACTIVITY_PAGES } from '../../content-pipeline/index.ts';
 import { at, commit, pullRequest } from '../../sample-data/build.ts';
@@ -22,6 +24,19 @@ async function backfill(fake: FakeGitHub, options: { fetch?: typeof fetch; maxPu
     await fake.stop();
   }
 }
+
+const ZERO = '0'.repeat(40);
+type Activity = { id: number; node_id: string; before: string; after: string; ref: string; timestamp: string; activity_type: string; actor: null | { login: string } };
+
+/** Rewrites the fake's activity page (JSON array) with `edit`, keeping its headers (Link). */
+const editActivity =
+  (edit: (activities: Activity[]) => Activity[]): typeof fetch =>
+  async (input, init) => {
+    const response = await fetch(input, init);
+    if (!urlOf(input).pathname.endsWith('/activity')) return response;
+    const activities = (await response.json()) as Activity[];
+    return new Response(JSON.stringify(edit(activities)), { status: 200, headers: response.headers });
+  };
 
 const listingsOf = (fake: FakeGitHub, path: string) => fake.log.filter((e) => e.path === `/repos/${REPO}/${path}`);
 
@@ -88,12 +103,12 @@ describe('backfillRepository: branches without a pull request', () => {
     expect(listingsOf(fake, 'activity')).toHaveLength(1);
   });
 
-  it('reads branches in the slots the pull requests left in the cap, most recently pushed first, and counts the rest', async () => {
+  it('reads branches in the slots the pull requests left in the cap, first pushed first, and counts the rest', async () => {
     const pr = [pullRequest(REPO, 1, 'opened', day('08:00'), 'PR', { branch: 'feat/pr' }), commit(REPO, day('08:30'), 'PR work', { branch: 'feat/pr' })];
     const spikes = [1, 2, 3].map((n) => commit(REPO, day(`1${n}:00`), `Spike ${n}`, { branch: `spike/${n}` }));
     const fake = new FakeGitHub({ token: TOKEN }).addEvents([...pr, ...spikes]);
     const { events, pullsWithoutCommits, branchesWithoutCommits } = await backfill(fake, { maxPullsWithCommits: 2 });
-    expect(events.filter((e) => e.type === 'push').map((e) => e.title).sort()).toEqual(['PR work', 'Spike 3']);
+    expect(events.filter((e) => e.type === 'push').map((e) => e.title).sort()).toEqual(['PR work', 'Spike 1']);
     expect({ pullsWithoutCommits, branchesWithoutCommits }).toEqual({ pullsWithoutCommits: 0, branchesWithoutCommits: 2 });
   });
 
@@ -133,5 +148,145 @@ describe('backfillRepository: branches without a pull request', () => {
     const { events } = await backfill(fake, { fetch: withDeletion });
     expect(events.find((e) => e.id === work.id)?.branch).toBe('spike/gone');
     expect(fake.log.filter((e) => e.path === `/repos/${REPO}/commits`)).toHaveLength(2);
+  });
+});
+
+describe('backfillRepository: branches without a pull request, as GitHub records them', () => {
+  it('reads a branch created by its only push in the range (a branch_creation, not a push)', async () => {
+    // `git push -u origin spike/new` of local work: the branch's first (and here only) push. On GitHub its activity
+    // is a branch_creation (before = 40 zeros, after = the pushed head); the fake calls every push "push".
+    const work = commit(REPO, day('15:00'), 'Spike pushed once', { branch: 'spike/new' });
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([commit(REPO, day('09:00'), 'On main'), work]);
+    const asGitHub = editActivity((list) => list.map((a) => (a.before === ZERO && a.ref !== 'refs/heads/main' ? { ...a, activity_type: 'branch_creation' } : a)));
+    const { events } = await backfill(fake, { fetch: asGitHub });
+    expect(events.find((e) => e.id === work.id)?.branch).toBe('spike/new');
+  });
+
+  it('does not read the default branch again (nor spend a cap slot on it) when it was also pushed after the range', async () => {
+    // main pushed in the range and two days later: its latest head is outside the range, so not in the listed
+    // commits, and main passes the "head already listed" filter as a branch without a pull request.
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([commit(REPO, day('09:00'), 'On main'), commit(REPO, at('2026-02-05', '09:00'), 'Main, later')]);
+    const { branchesWithoutCommits } = await backfill(fake, { maxPullsWithCommits: 0 });
+    expect({ commitListings: listingsOf(fake, 'commits').length, branchesWithoutCommits }).toEqual({ commitListings: 1, branchesWithoutCommits: 0 });
+  });
+
+  it('does not list the default branch a second time when the cap leaves room', async () => {
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([commit(REPO, day('09:00'), 'On main'), commit(REPO, at('2026-02-05', '09:00'), 'Main, later')]);
+    await backfill(fake);
+    expect(listingsOf(fake, 'commits')).toHaveLength(1);
+  });
+
+  it('stops at the activity page that reaches back past the range start (no extra page)', async () => {
+    // Two to a page, newest first: page 1 = [in the range, before it]; it already reaches past `from`.
+    const fake = new FakeGitHub({ token: TOKEN, maxPerPage: 2 }).addEvents(
+      [day('10:00'), at('2026-02-01', '10:00'), at('2026-01-31', '10:00'), at('2026-01-30', '10:00')].map((t, i) => commit(REPO, t, `Main ${i}`)),
+    );
+    await backfill(fake);
+    expect(listingsOf(fake, 'activity')).toHaveLength(1);
+  });
+
+  it(`says the activity is complete when page ${MAX_ACTIVITY_PAGES} reaches past the range start`, async () => {
+    // Two to a page: pages 1-2 after the range, page 3 = [in the range, before it], page 4 older still.
+    const later = [0, 1, 2, 3].map((i) => commit(REPO, at('2026-02-06', `1${i}:00`), `Later ${i}`));
+    const older = [at('2026-02-01', '10:00'), at('2026-01-31', '10:00'), at('2026-01-30', '10:00')].map((t, i) => commit(REPO, t, `Old ${i}`));
+    const fake = new FakeGitHub({ token: TOKEN, maxPerPage: 2 }).addEvents([...later, commit(REPO, day('10:00'), 'In range'), ...older]);
+    const { branchActivityIncomplete } = await backfill(fake);
+    expect(branchActivityIncomplete).toBe(false);
+  });
+
+  it('keeps a commit on the branch it was first pushed to when a branch made from that one lists it too', async () => {
+    // spike/a pushed at 10:00 with A1; spike/b made from spike/a, B1 pushed at 12:00. spike/b's history holds A1
+    // (the fake does not stack branches: its listing from B1 is given A1 here, as GitHub would).
+    const a1 = commit(REPO, day('10:00'), 'A1', { branch: 'spike/a' });
+    const b1 = commit(REPO, day('12:00'), 'B1', { branch: 'spike/b' });
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([a1, b1]);
+    const stacked: typeof fetch = async (input, init) => {
+      const url = urlOf(input);
+      const response = await fetch(input, init);
+      if (!url.pathname.endsWith('/commits') || url.searchParams.get('sha') !== b1.sha) return response;
+      const listed = (await response.json()) as unknown[];
+      const a1Json = { sha: a1.sha, html_url: `https://github.com/${REPO}/commit/${a1.sha}`, author: null, commit: { message: 'A1', author: { name: null, date: a1.occurred_at }, committer: { date: a1.occurred_at } } };
+      return new Response(JSON.stringify([...listed, a1Json]), { status: 200, headers: response.headers });
+    };
+    const { events } = await backfill(fake, { fetch: stacked });
+    expect(events.find((e) => e.id === a1.id)?.branch).toBe('spike/a');
+  });
+
+  it("finds the range's commits of a branch squashed and force-pushed after the range", async () => {
+    // S1 pushed in the range; on Feb 5 the branch is squashed and force-pushed to X, whose history (since/until of
+    // the range) holds none of S1: the range's work is reachable from the in-range push's `after` only.
+    const s1 = commit(REPO, day('15:00'), 'Spike work', { branch: 'spike/sq' });
+    const x = 'f'.repeat(40);
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([commit(REPO, day('09:00'), 'On main'), s1]);
+    const withSquash: typeof fetch = async (input, init) => {
+      const url = urlOf(input);
+      if (url.pathname.endsWith('/commits') && url.searchParams.get('sha') === x) return new Response('[]', { status: 200, headers: { 'content-type': 'application/json' } });
+      const forcePush: Activity = { id: 9, node_id: 'A_fp', before: s1.sha!, after: x, ref: 'refs/heads/spike/sq', timestamp: at('2026-02-05', '10:00'), activity_type: 'force_push', actor: null };
+      return editActivity((list) => [forcePush, ...list])(input, init);
+    };
+    const { events } = await backfill(fake, { fetch: withSquash });
+    expect(events.find((e) => e.id === s1.id)?.branch).toBe('spike/sq');
+  });
+
+  it("finds the range's commits of a branch deleted after the range and created again from elsewhere", async () => {
+    const s1 = commit(REPO, day('15:00'), 'Spike work', { branch: 'spike/re' });
+    const y = 'e'.repeat(40); // the new branch of the same name, from unrelated history
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([commit(REPO, day('09:00'), 'On main'), s1]);
+    const recreated: typeof fetch = async (input, init) => {
+      const url = urlOf(input);
+      if (url.pathname.endsWith('/commits') && url.searchParams.get('sha') === y) return new Response('[]', { status: 200, headers: { 'content-type': 'application/json' } });
+      const deletion: Activity = { id: 7, node_id: 'A_del', before: s1.sha!, after: ZERO, ref: 'refs/heads/spike/re', timestamp: at('2026-02-04', '12:00'), activity_type: 'branch_deletion', actor: null };
+      const again: Activity = { id: 8, node_id: 'A_new', before: ZERO, after: y, ref: 'refs/heads/spike/re', timestamp: at('2026-02-06', '12:00'), activity_type: 'branch_creation', actor: null };
+      return editActivity((list) => [again, deletion, ...list])(input, init);
+    };
+    const { events } = await backfill(fake, { fetch: recreated });
+    expect(events.find((e) => e.id === s1.id)?.branch).toBe('spike/re');
+  });
+
+  it('skips tags and reads a refs/heads/ name holding slashes, pushed in range but last pushed after to + 7 days', async () => {
+    const s1 = commit(REPO, day('15:00'), 'Deep spike', { branch: 'user/me/spike/deep' });
+    const s2 = commit(REPO, at('2026-02-20', '10:00'), 'Much later', { branch: 'user/me/spike/deep' });
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([commit(REPO, day('09:00'), 'On main'), s1, s2]);
+    const tag: Activity = { id: 5, node_id: 'A_tag', before: ZERO, after: 'd'.repeat(40), ref: 'refs/tags/v1.0', timestamp: day('16:00'), activity_type: 'push', actor: null };
+    const { events } = await backfill(fake, { fetch: editActivity((list) => [...list, tag].sort((a, b) => b.timestamp.localeCompare(a.timestamp))) });
+    expect(events.find((e) => e.id === s1.id)?.branch).toBe('user/me/spike/deep');
+    expect(events.some((e) => e.id === s2.id)).toBe(false);
+    expect(listingsOf(fake, 'commits')).toHaveLength(2);
+  });
+
+  it('fails on a rate limit at the activity (so the job retries) instead of calling the activity unreadable', async () => {
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([commit(REPO, day('09:00'), 'On main')]);
+    const limited: typeof fetch = async (input, init) =>
+      urlOf(input).pathname.endsWith('/activity')
+        ? new Response(JSON.stringify({ message: 'API rate limit exceeded for user ID 1.' }), { status: 403, headers: { 'content-type': 'application/json', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '9999999999' } })
+        : fetch(input, init);
+    await expect(backfill(fake, { fetch: limited })).rejects.toThrow(/rate limit/i);
+  });
+
+  it("reads a branch of this repository even when a fork's pull request has a branch of the same name", async () => {
+    const local = commit(REPO, day('15:00'), 'Local feature work', { branch: 'feature' });
+    const forkPr = pullRequest(REPO, 3, 'opened', day('16:00'), 'From a fork', { branch: 'feature' });
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([local, forkPr]);
+    // The pull request's head is someone's fork: its commits are theirs, not this repository's branch.
+    const fromFork: typeof fetch = async (input, init) => {
+      const url = urlOf(input);
+      const response = await fetch(input, init);
+      if (url.pathname.endsWith('/pulls/3/commits')) return new Response('[]', { status: 200, headers: { 'content-type': 'application/json' } });
+      if (!url.pathname.endsWith('/pulls')) return response;
+      const pulls = (await response.json()) as Array<{ head: { repo: { full_name: string } } }>;
+      for (const pull of pulls) pull.head.repo = { full_name: 'someone/fork' };
+      return new Response(JSON.stringify(pulls), { status: 200, headers: response.headers });
+    };
+    const { events } = await backfill(fake, { fetch: fromFork });
+    expect(events.find((e) => e.id === local.id)?.branch).toBe('feature');
+  });
+
+  it('lists two branches pointing at the same head once', async () => {
+    const work = commit(REPO, day('15:00'), 'Spike', { branch: 'spike/a' });
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([work]);
+    const copy: Activity = { id: 2, node_id: 'A_copy', before: ZERO, after: work.sha!, ref: 'refs/heads/spike/copy', timestamp: day('16:00'), activity_type: 'branch_creation', actor: null };
+    const { events } = await backfill(fake, { fetch: editActivity((list) => [copy, ...list]) });
+    expect(events.find((e) => e.id === work.id)?.branch).toBe('spike/a');
+    expect(listingsOf(fake, 'commits')).toHaveLength(2); // the default branch, then spike/a
   });
 });
