@@ -28,6 +28,7 @@ export * from './github/normalize-webhook.ts';
 export * from './matching/temporal.ts';
 export * from './matching/tokens.ts';
 export * from './github/backfill.ts';
+export { MAX_ACTIVITY_PAGES } from './github/pushed-branches.ts';
 export * from './matching/context.ts';
 export * from './scoring/judge.ts';
 export * from './scoring/heuristic-judge.ts';

@@ -2,6 +2,7 @@
 // backfill of commits, pull requests and issues over a date range as GitHubEvents with the same ids webhooks use.
 import { App, Octokit } from 'octokit';
 import { eventIds, GitHubEvent } from '../schemas/github-event.ts';
+import { AFTER_RANGE_MS, branchesToRead, pushedBranches } from './pushed-branches.ts';
 
 export type GitHubAuth =
   | { kind: 'token'; token: string }
@@ -102,78 +103,9 @@ export function pullsWithCommitsShares(repoCount: number): number[] {
   return Array.from({ length: repoCount }, (_, i) => Math.min(MAX_PULLS_WITH_COMMITS, base + (i < extra ? 1 : 0)));
 }
 
-/** Work pushed in the range may get its pull request opened a few days later: such pull requests count too. */
-const PULL_OPENED_AFTER_WORK_MS = 7 * 86_400_000;
 
 /** GitHub's `GET pulls/{n}/commits` gives at most this many, the oldest. */
 const PULL_COMMITS_LISTED = 250;
-
-/** Pages of the repository's activity (100 pushes and other changes each, newest first) read to find branches. */
-export const MAX_ACTIVITY_PAGES = 3;
-
-const NO_COMMIT = /^0{40}$/;
-
-/** Activity that puts commits on a branch: its `after` is the branch's new head. */
-const PUSH_ACTIVITY = new Set(['push', 'force_push', 'branch_creation']);
-
-interface PushedBranch {
-  branch: string;
-  /**
-   * The head after the branch's latest push in the range or the week after it: the work of the range is in its
-   * history even when the branch was force-pushed, deleted or created again later.
-   */
-  head: string;
-  /**
-   * The head after its latest push in the range itself (null when pushed only in the week after): when history was
-   * rewritten since (a squash and force push, a deletion and a new branch of the same name), the range's work is
-   * in its history only.
-   */
-  rangeHead: string | null;
-  /** The branch's first push in that window: branches are read in that order (see backfillRepository). */
-  firstPushedAt: number;
-}
-
-/** A 403 that is a rate limit (octokit gave up waiting) is not a lack of access: the job retries it. */
-function isRateLimit(error: unknown): boolean {
-  const { message, response } = error as { message?: string; response?: { headers?: Record<string, string | undefined> } };
-  return /rate limit/i.test(message ?? '') || response?.headers?.['x-ratelimit-remaining'] === '0' || response?.headers?.['retry-after'] !== undefined;
-}
-
-/**
- * Branches pushed to (pushed, force-pushed or created) in [from, to + a week), from the repository's activity,
- * newest first. `complete` is false when the activity could not be read back to `from`.
- */
-async function pushedBranches(octokit: Octokit, owner: string, name: string, from: number, to: number): Promise<{ branches: Map<string, PushedBranch>; requests: number; complete: boolean }> {
-  const branches = new Map<string, PushedBranch>();
-  let requests = 0;
-  try {
-    for await (const page of octokit.paginate.iterator(octokit.rest.repos.listActivities, { owner, repo: name, direction: 'desc', per_page: 100 })) {
-      requests++;
-      for (const activity of page.data) {
-        if (!activity.ref.startsWith('refs/heads/') || !PUSH_ACTIVITY.has(activity.activity_type) || NO_COMMIT.test(activity.after)) continue;
-        const at = Date.parse(activity.timestamp);
-        if (at < from || at >= to + PULL_OPENED_AFTER_WORK_MS) continue;
-        const branch = activity.ref.slice('refs/heads/'.length);
-        // Newest first: the first push seen in the window is its latest, each one after it an earlier one.
-        const seen = branches.get(branch) ?? { branch, head: activity.after, rangeHead: null, firstPushedAt: at };
-        seen.firstPushedAt = at;
-        if (at < to) seen.rangeHead ??= activity.after;
-        branches.set(branch, seen);
-      }
-      // Newest first: a page reaching back before the range start ends what the range can need.
-      const last = page.data.length === 0 || !/rel="next"/.test(page.headers.link ?? '');
-      if (last || page.data.some((a) => Date.parse(a.timestamp) < from)) return { branches, requests, complete: true };
-      if (requests >= MAX_ACTIVITY_PAGES) return { branches, requests, complete: false };
-    }
-    return { branches, requests, complete: true };
-  } catch (error) {
-    // No access to the activity (a token without it, a GitHub Enterprise Server without the endpoint): the rest of
-    // the backfill stands, and the result says branches may be missing.
-    const status = (error as { status?: number }).status;
-    if ((status === 403 && !isRateLimit(error)) || status === 404 || status === 410) return { branches, requests: requests + 1, complete: false };
-    throw error;
-  }
-}
 
 interface ActivePull {
   number: number;
@@ -189,7 +121,7 @@ interface ActivePull {
  * began, opened before it ended (or within a week after), and not closed before it began (its commits are older).
  */
 function isActive(pr: { created_at: string; updated_at: string; closed_at: string | null }, from: number, to: number): boolean {
-  return Date.parse(pr.created_at) < to + PULL_OPENED_AFTER_WORK_MS && Date.parse(pr.updated_at) >= from && !(pr.closed_at && Date.parse(pr.closed_at) < from);
+  return Date.parse(pr.created_at) < to + AFTER_RANGE_MS && Date.parse(pr.updated_at) >= from && !(pr.closed_at && Date.parse(pr.closed_at) < from);
 }
 
 interface ListedCommit {
@@ -270,7 +202,7 @@ export async function backfillRepository(
         branch: pr.head?.ref ?? null,
         ownBranch: pr.head?.repo?.full_name?.toLowerCase() === repo.toLowerCase(),
         headSha: pr.head?.sha ?? null,
-        openedNearRange: within(pr.created_at, from, to + PULL_OPENED_AFTER_WORK_MS),
+        openedNearRange: within(pr.created_at, from, to + AFTER_RANGE_MS),
       });
     }
     if (within(pr.created_at, from, to)) events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'opened'), action: 'opened', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.created_at) });
@@ -327,28 +259,19 @@ export async function backfillRepository(
     }
   }
 
-  // Work pushed to a branch no pull request covers: the branches the activity shows pushed to in the range (or the
-  // week after), minus the default branch, those of the pull requests above, and any whose head is already listed
-  // (a merged one's) or shared with another, read in the cap's slots the pull requests left. First pushed first: a
-  // branch made from another lists the other's commits too, which keep the branch they were pushed to first, as
-  // the push webhook stored them.
+  // Work pushed to a branch no pull request covers (pushed-branches.ts), read in the cap's slots the pull requests
+  // left.
   const activity = await pushedBranches(octokit, owner, name, from, to);
   requests += activity.requests;
   const pullBranches = new Set(activePulls.filter((p) => p.ownBranch).map((p) => p.branch));
-  const listed = (sha: string | null) => sha === null || commits.has(sha);
-  let candidates = [...activity.branches.values()].filter((b) => !pullBranches.has(b.branch) && !(listed(b.head) && listed(b.rangeHead)));
-  if (candidates.length > 0) {
-    requests++;
-    const defaultBranch = (await octokit.rest.repos.get({ owner, repo: name })).data.default_branch;
-    candidates = candidates.filter((b) => b.branch !== defaultBranch);
-  }
-  const heads = new Set<string>();
-  const branchesToRead: PushedBranch[] = [];
-  for (const b of candidates.sort((x, y) => x.firstPushedAt - y.firstPushedAt)) {
-    if (heads.has(b.head)) continue;
-    heads.add(b.head);
-    branchesToRead.push(b);
-  }
+  const selected = await branchesToRead(activity.branches, {
+    coveredByPull: (branch) => pullBranches.has(branch),
+    listed: (sha) => commits.has(sha),
+    defaultBranch: async () => {
+      requests++;
+      return (await octokit.rest.repos.get({ owner, repo: name })).data.default_branch;
+    },
+  });
   const branchSlots = Math.max(0, maxPullsWithCommits - activePulls.length);
   const listBranchFrom = async (head: string, branch: string) => {
     for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommits, { owner, repo: name, sha: head, since: fromIso, until: toIso, per_page: 100 })) {
@@ -356,7 +279,7 @@ export async function backfillRepository(
       for (const c of page.data) addCommit(c, branch, false);
     }
   };
-  for (const pushed of branchesToRead.slice(0, branchSlots)) {
+  for (const pushed of selected.slice(0, branchSlots)) {
     await listBranchFrom(pushed.head, pushed.branch);
     // The range's own head too, when the latest one's history did not hold it (rewritten since).
     if (pushed.rangeHead !== null && pushed.rangeHead !== pushed.head && !commits.has(pushed.rangeHead)) await listBranchFrom(pushed.rangeHead, pushed.branch);
@@ -379,7 +302,7 @@ export async function backfillRepository(
     events: events.map((e) => GitHubEvent.parse(e)),
     requests,
     pullsWithoutCommits: incomplete,
-    branchesWithoutCommits: Math.max(0, branchesToRead.length - branchSlots),
+    branchesWithoutCommits: Math.max(0, selected.length - branchSlots),
     branchActivityIncomplete: !activity.complete,
   };
 }
