@@ -103,7 +103,6 @@ export function pullsWithCommitsShares(repoCount: number): number[] {
   return Array.from({ length: repoCount }, (_, i) => Math.min(MAX_PULLS_WITH_COMMITS, base + (i < extra ? 1 : 0)));
 }
 
-
 /** GitHub's `GET pulls/{n}/commits` gives at most this many, the oldest. */
 const PULL_COMMITS_LISTED = 250;
 
@@ -191,7 +190,7 @@ export async function backfillRepository(
   const activePulls: ActivePull[] = [];
   const seenPulls = new Set<number>();
   type ListedPull = Awaited<ReturnType<typeof octokit.rest.pulls.list>>['data'][number];
-  /** Reads one listed pull request's events and activity; false when this run has read it already. */
+  /** Takes one listed pull request's events, and notes it if active; false when this run has read it already. */
   const readPull = (pr: ListedPull): boolean => {
     if (seenPulls.has(pr.number)) return false;
     seenPulls.add(pr.number);

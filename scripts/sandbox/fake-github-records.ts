@@ -58,8 +58,8 @@ export function listJson(full: string, repo: Repo, kind: Listing, q: URLSearchPa
 
 /**
  * `GET activity`: one push per commit, to its branch (the default branch's as main) at its date, `before` the
- * branch's previous commit (a feature branch's first is its branch_creation); newest first unless `direction=asc`; `ref` (`refs/heads/x` or `x`) and
- * `activity_type` filter as on GitHub.
+ * branch's previous commit (a feature branch's first is its branch_creation); newest first unless
+ * `direction=asc`; `ref` (`refs/heads/x` or `x`) and `activity_type` filter as on GitHub.
  */
 function activityJson(repo: Repo, q: URLSearchParams): unknown[] {
   const byBranch = new Map<string, Commit[]>();

@@ -1,8 +1,8 @@
 // The `github_backfill` job: commits (the default branch's, those of pull requests active in the range and those of
-// branches pushed to in it), pull requests and issues of the configured (or requested) repositories over a date range, upserted with the same ids
-// the webhook path writes. Like a webhook, an event it stores for the first time queues a re-match of the already
-// matched clips whose window holds it (a clip late in a UTC day has a window reaching into the next day, whose
-// events come with the next day's backfill).
+// branches pushed to in it), pull requests and issues of the configured (or requested) repositories over a date
+// range, upserted with the same ids the webhook path writes. Like a webhook, an event it stores for the first time
+// queues a re-match of the already matched clips whose window holds it (a clip late in a UTC day has a window
+// reaching into the next day, whose events come with the next day's backfill).
 import { z } from 'zod';
 import { backfillRepository, DateRange, pullsWithCommitsShares, RepoName } from '../../content-pipeline/index.ts';
 import { enqueueRematches } from '../pipeline/rematch.ts';
