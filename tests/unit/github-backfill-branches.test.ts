@@ -41,7 +41,7 @@ const editActivity =
 const listingsOf = (fake: FakeGitHub, path: string) => fake.log.filter((e) => e.path === `/repos/${REPO}/${path}`);
 
 describe('fake GitHub: GET activity', () => {
-  it('gives one push per commit, newest first, chained by before/after, filtered by ref', async () => {
+  it('gives one push per commit, newest first, chained by before/after, a branch created by its first, filtered by ref', async () => {
     const a = commit(REPO, day('09:00'), 'One', { branch: 'spike/x' });
     const b = commit(REPO, day('10:00'), 'Two', { branch: 'spike/x' });
     const main = commit(REPO, day('11:00'), 'Main');
@@ -56,7 +56,9 @@ describe('fake GitHub: GET activity', () => {
         ['refs/heads/spike/x', a.sha, a.occurred_at],
       ]);
       expect(all[1]!.before).toBe(a.sha);
-      expect(all[2]!.before).toBe('0'.repeat(40));
+      expect(all[2]!.before).toBe(ZERO);
+      // A feature branch's first push creates it; the default branch's are pushes.
+      expect(all.map((x) => x.activity_type)).toEqual(['push', 'push', 'branch_creation']);
       expect((await get('?ref=spike/x')).map((x) => x.after)).toEqual([b.sha, a.sha]);
       expect((await get('?ref=refs/heads/main')).map((x) => x.after)).toEqual([main.sha]);
     } finally {
