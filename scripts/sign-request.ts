@@ -34,10 +34,20 @@ if (!path.startsWith('/')) fail(`PATH must start with "/" (or be an http(s) URL)
 // "//host/x" (and "/\\host/x") would be a URL of another host to the URL parser: the request, validly signed for
 // "/x", would go there and could be replayed against the API.
 if (/^\/[/\\]/.test(path)) fail(`PATH must not start with "//" or "/\\" (another host to a URL parser): ${path}`);
+if (values.send !== undefined && !(/^https?:\/\//i.test(values.send) && URL.canParse(values.send))) {
+  fail(`--send must be an http(s) base URL, such as http://127.0.0.1:8787 (got ${values.send})`);
+}
 const sendTo = values.send ?? absolute?.origin;
 if (values.body !== undefined && values.data !== undefined) fail('Use --body or --data, not both.');
 
-const body = values.data ?? (values.body === undefined ? undefined : readFileSync(values.body === '-' ? 0 : values.body, 'utf8'));
+function readBody(file: string): string {
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    fail(`cannot read --body ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+const body = values.data ?? (values.body === undefined ? undefined : readBody(values.body));
 // An empty body is no body, to the API as to fetch; a GET with one cannot be sent (the headers can be printed).
 if (sendTo !== undefined && body && BODYLESS_METHODS.has(method.toUpperCase())) {
   fail(`${method.toUpperCase()} requests carry no body (the API refuses one): drop --body/--data.`);
@@ -69,7 +79,15 @@ if (sendTo === undefined) {
 } else {
   const url = new URL(path, sendTo);
   if (url.origin !== new URL(sendTo).origin) fail(`PATH ${path} would leave ${new URL(sendTo).origin}; not sent.`);
-  const response = await fetch(url, { method: method.toUpperCase(), headers: signed.headers, body: body || null });
+  let response: Response;
+  try {
+    response = await fetch(url, { method: method.toUpperCase(), headers: signed.headers, body: body || null });
+  } catch (error) {
+    // Not a usage error: the command line was right, the server was not there (exit 1, as for an error answer).
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    console.error(`could not reach ${url.origin}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    process.exit(1);
+  }
   console.error(`${response.status} ${response.statusText}`);
   console.log(await response.text());
   process.exitCode = response.ok ? 0 : 1;
