@@ -32,3 +32,10 @@ console.log(
   `site built in ${outDir}: astro ${Math.round(built - started)} ms (search index: ${manifest.docs} recaps, ${manifest.shards.length} term files)` +
     (process.env.SITE_PREVIEW === '1' ? ' [preview: drafts included]' : ''),
 );
+// Astro's "collection is empty" warnings do not say where the recaps were looked for, nor where else they are.
+if (manifest.docs === 0) {
+  console.log(
+    `no recaps in ${process.env.SITE_CONTENT_DIR || 'site/content/recaps'}: the blog's recaps arrive there through the recap pull requests. ` +
+      'To build the demo\'s (after `npm start`): SITE_CONTENT_DIR=.demo/blog/site/content/recaps npm run site:build',
+  );
+}

@@ -2,6 +2,8 @@
 // Checks the site as a whole: its pages and listings, feeds, the drafts rule and the search index. What a recap
 // page holds, untrusted text on it, and what it loads: recap-page.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,4 +249,20 @@ describe('preview build', () => {
     for (const tag of draftOnlyTags) expect(urls).not.toContain(`${TEST_SITE_URL}/tags/${tag}/`);
     for (const r of published) expect(urls).toContain(`${TEST_SITE_URL}/recaps/${r.slug}/`);
   });
+});
+
+describe('build of an empty recaps folder (this repository before any recap is merged)', () => {
+  it('builds the site pages with no recap, and says where recaps were looked for and how to build the demo', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'clip-recap-empty-recaps-'));
+    const built = await buildSite({ preview: false, contentDir: empty });
+    try {
+      expect(searchIndex(built).docs).toEqual([]);
+      expect(has(built, 'index.html')).toBe(true);
+      expect(built.log).toContain(`no recaps in ${empty}`);
+      expect(built.log).toContain('SITE_CONTENT_DIR=.demo/blog/site/content/recaps npm run site:build');
+    } finally {
+      await built.cleanup();
+      await rm(empty, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
