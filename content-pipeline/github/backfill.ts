@@ -113,6 +113,7 @@ interface ActivePull {
   ownBranch: boolean;
   headSha: string | null;
   openedNearRange: boolean;
+  updatedAt: number;
 }
 
 /**
@@ -202,6 +203,7 @@ export async function backfillRepository(
         ownBranch: pr.head?.repo?.full_name?.toLowerCase() === repo.toLowerCase(),
         headSha: pr.head?.sha ?? null,
         openedNearRange: within(pr.created_at, from, to + AFTER_RANGE_MS),
+        updatedAt: Date.parse(pr.updated_at),
       });
     }
     if (within(pr.created_at, from, to)) events.push({ ...base, id: eventIds.pullRequest(repo, pr.number, 'opened'), action: 'opened', actor: pr.user?.login ?? null, occurred_at: isoOf(pr.created_at) });
@@ -213,8 +215,8 @@ export async function backfillRepository(
     return true;
   };
   const listPulls = () => octokit.paginate.iterator(octokit.rest.pulls.list, { owner, repo: name, state: 'all', sort: 'updated', direction: 'desc', per_page: 100 });
-  // Pages are offsets, so a pull request updated between two page requests comes again on the next page (read
-  // once, above).
+  // Pages are offsets, so when a pull request is updated between two page requests, the one it pushed off the end
+  // of a page comes again at the top of the next (read once, above).
   let pullPages = 0;
   for await (const page of listPulls()) {
     requests++;
@@ -236,7 +238,8 @@ export async function backfillRepository(
 
   // Pull requests opened in the range (or soon after) first, then the others most recently updated first: a long
   // lived pull request touched after the range for an unrelated reason is the likeliest to hold nothing of it.
-  activePulls.sort((a, b) => Number(b.openedNearRange) - Number(a.openedNearRange));
+  // (By the time each was listed: one re-listed from page 1 was updated last.)
+  activePulls.sort((a, b) => Number(b.openedNearRange) - Number(a.openedNearRange) || b.updatedAt - a.updatedAt);
   let incomplete = Math.max(0, activePulls.length - maxPullsWithCommits);
   for (const pull of activePulls.slice(0, maxPullsWithCommits)) {
     let listed = 0;

@@ -30,7 +30,7 @@ export interface PushedBranch {
    * in its history only.
    */
   rangeHead: string | null;
-  /** The branch's first push in that window: branches are read in that order (see backfillRepository). */
+  /** The branch's first push in that window: branches are read in that order (branchesToRead). */
   firstPushedAt: number;
 }
 
@@ -78,9 +78,11 @@ export async function pushedBranches(octokit: Octokit, owner: string, name: stri
 
 /**
  * The branches to read, in reading order: not the default branch, none a pull request of this repository covers,
- * none whose heads are all listed already (a merged one's), one per head. First pushed first: a branch made from
- * another lists the other's commits too, which keep the branch they were pushed to first, as the push webhook
- * stored them. The default branch is asked for only when some branch is left to read.
+ * none whose heads are all listed already (a merged one's) or all another branch's to read. First pushed first: a
+ * branch made from another lists the other's commits too, which keep the branch listed first. That is the branch
+ * they were pushed to, as the push webhook stored them, when it was pushed first; a long-lived branch that merged
+ * one pushed later (a `develop`) takes that one's commits. Telling them apart would take a comparison per push.
+ * The default branch is asked for only when some branch is left to read.
  */
 export async function branchesToRead(
   branches: Map<string, PushedBranch>,
@@ -93,8 +95,8 @@ export async function branchesToRead(
   candidates = candidates.filter((b) => b.branch !== defaultBranch).sort((a, b) => a.firstPushedAt - b.firstPushedAt);
   const heads = new Set<string>();
   return candidates.filter((b) => {
-    if (heads.has(b.head)) return false;
-    heads.add(b.head);
-    return true;
+    const own = [b.head, b.rangeHead].filter((sha): sha is string => sha !== null && !heads.has(sha));
+    for (const sha of own) heads.add(sha);
+    return own.length > 0;
   });
 }

@@ -34,8 +34,14 @@ console.log(
 );
 // Astro's "collection is empty" warnings do not say where the recaps were looked for, nor where else they are.
 if (manifest.docs === 0) {
+  const contentDir = process.env.SITE_CONTENT_DIR || 'site/content/recaps';
+  // The collection's own pattern (site/content.config.ts): recap files start with their date.
+  const files = (await readdir(resolve(root, contentDir), { recursive: true }).catch(() => [])).filter((f) => /(^|\/)[0-9][^/]*\.md$/.test(f)).length;
   console.log(
-    `no recaps in ${process.env.SITE_CONTENT_DIR || 'site/content/recaps'}: the blog's recaps arrive there through the recap pull requests. ` +
-      'To build the demo\'s (after `npm start`): SITE_CONTENT_DIR=.demo/blog/site/content/recaps npm run site:build',
+    files > 0
+      ? `no published recap in ${contentDir}: its ${files} recap file(s) are drafts, built only in preview builds (SITE_PREVIEW=1).`
+      : `no recaps in ${contentDir}` +
+          (process.env.SITE_CONTENT_DIR ? '.' : ': the blog\'s recaps arrive there through the recap pull requests.') +
+          " To build the demo's (after `npm start`): SITE_CONTENT_DIR=.demo/blog/site/content/recaps npm run site:build",
   );
 }

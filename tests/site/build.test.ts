@@ -2,9 +2,9 @@
 // Checks the site as a whole: its pages and listings, feeds, the drafts rule and the search index. What a recap
 // page holds, untrusted text on it, and what it loads: recap-page.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FALLBACK_WARNING } from '../../site/lib/front-matter.ts';
@@ -263,6 +263,22 @@ describe('build of an empty recaps folder (this repository before any recap is m
     } finally {
       await built.cleanup();
       await rm(empty, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('says a folder of drafts only holds drafts, built in preview builds', async () => {
+    const draftsOnly = await mkdtemp(join(tmpdir(), 'clip-recap-drafts-only-'));
+    const draft = recaps.find((r) => r.slug === DRAFT)!;
+    await mkdir(join(draftsOnly, '2026'));
+    await copyFile(draft.file, join(draftsOnly, '2026', basename(draft.file)));
+    const built = await buildSite({ preview: false, contentDir: draftsOnly });
+    try {
+      expect(searchIndex(built).docs).toEqual([]);
+      expect(built.log).toContain(`no published recap in ${draftsOnly}: its 1 recap file(s) are drafts, built only in preview builds (SITE_PREVIEW=1).`);
+      expect(built.log).not.toContain('no recaps in');
+    } finally {
+      await built.cleanup();
+      await rm(draftsOnly, { recursive: true, force: true });
     }
   }, 120_000);
 });

@@ -291,4 +291,55 @@ describe('backfillRepository: branches without a pull request, as GitHub records
     expect(events.find((e) => e.id === work.id)?.branch).toBe('spike/a');
     expect(listingsOf(fake, 'commits')).toHaveLength(2); // the default branch, then spike/a
   });
+
+  it("still gives a branch's range commits when it was reset after the range to another branch's head", async () => {
+    const a1 = commit(REPO, day('10:00'), 'A1', { branch: 'spike/a' });
+    const b1 = commit(REPO, day('15:00'), 'B1', { branch: 'spike/b' });
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([commit(REPO, day('09:00'), 'On main'), a1, b1]);
+    // Feb 5, `git push -f origin spike/a:spike/b`: spike/b's head is A1's; B1 is in its range push's history only.
+    const reset: Activity = { id: 99, node_id: 'A_reset', before: b1.sha!, after: a1.sha!, ref: 'refs/heads/spike/b', timestamp: at('2026-02-05', '10:00'), activity_type: 'force_push', actor: null };
+    const { events } = await backfill(fake, { fetch: editActivity((list) => [reset, ...list]) });
+    expect(events.find((e) => e.id === a1.id)?.branch).toBe('spike/a');
+    expect(events.find((e) => e.id === b1.id)?.branch).toBe('spike/b');
+  });
+
+  it('reads a commit of the range pushed in the week after it, and not one pushed later than that', async () => {
+    const pushedSoon = commit(REPO, day('15:00'), 'Committed on stream, pushed two days later', { branch: 'spike/soon' });
+    const pushedLate = commit(REPO, day('16:00'), 'Committed on stream, pushed nine days later', { branch: 'spike/late' });
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([commit(REPO, day('09:00'), 'On main'), pushedSoon, pushedLate]);
+    // The fake pushes each commit at its own date: here they were pushed later.
+    const pushedAt = new Map([
+      [pushedSoon.sha, at('2026-02-05', '10:00')],
+      [pushedLate.sha, at('2026-02-12', '10:00')],
+    ]);
+    const { events } = await backfill(fake, { fetch: editActivity((list) => list.map((a) => ({ ...a, timestamp: pushedAt.get(a.after) ?? a.timestamp })).sort((x, y) => y.timestamp.localeCompare(x.timestamp))) });
+    expect(events.find((e) => e.id === pushedSoon.id)?.branch).toBe('spike/soon');
+    expect(events.some((e) => e.id === pushedLate.id)).toBe(false);
+  });
+
+  it('spends no request on a branch without a pull request whose head the default branch already listed', async () => {
+    const onMain = commit(REPO, day('09:00'), 'On main');
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([onMain]);
+    // A hotfix branch pushed at main's commit (made from it, nothing of its own).
+    const hotfix: Activity = { id: 3, node_id: 'A_hotfix', before: ZERO, after: onMain.sha!, ref: 'refs/heads/hotfix', timestamp: day('12:00'), activity_type: 'branch_creation', actor: null };
+    const { events } = await backfill(fake, { fetch: editActivity((list) => [hotfix, ...list]) });
+    expect(events.find((e) => e.id === onMain.id)?.branch).toBeNull();
+    expect(listingsOf(fake, 'commits')).toHaveLength(1);
+    expect(fake.log.filter((e) => e.path === `/repos/${REPO}`)).toHaveLength(0); // nor the default branch's name
+  });
+
+  it("lists a branch from its latest push's head in the window", async () => {
+    const first = commit(REPO, day('14:00'), 'First', { branch: 'spike/two' });
+    const second = commit(REPO, day('15:00'), 'Second', { branch: 'spike/two' });
+    const fake = new FakeGitHub({ token: TOKEN }).addEvents([first, second]);
+    const shas: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const url = urlOf(input);
+      if (url.pathname.endsWith('/commits') && url.searchParams.has('sha')) shas.push(url.searchParams.get('sha')!);
+      return fetch(input, init);
+    };
+    const { events } = await backfill(fake, { fetch: recording });
+    expect(shas).toEqual([second.sha]);
+    expect(events.filter((e) => e.type === 'push').map((e) => e.title).sort()).toEqual(['First', 'Second']);
+  });
 });

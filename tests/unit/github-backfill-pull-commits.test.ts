@@ -161,6 +161,29 @@ describe('backfillRepository: pull request commits against GitHub semantics', ()
     });
   });
 
+  it('ranks a pull request re-listed from page 1 under the cap as if it had been updated before the listing began', async () => {
+    // Four long-lived pull requests, each pushed to in the range; two to a page; cap 3. PR 1 is touched after the
+    // range: the cap must read the same three whether that happens before the listing or while it runs.
+    const pulls = [1, 2, 3, 4].flatMap((n) => [
+      pullRequest(REPO, n, 'opened', at('2026-01-20', '09:00'), `PR ${n}`, { branch: `feat/${n}` }),
+      commit(REPO, day(`0${n}:30`), `Work ${n}`, { branch: `feat/${n}` }),
+    ]);
+    const touch = () => ({ ...pullRequest(REPO, 1, 'opened', at('2026-02-05', '09:00'), 'PR 1', { branch: 'feat/1' }), id: 'pr:touch', action: 'edited' as never });
+    const commitReads = (fake: FakeGitHub) => fake.log.filter((e) => /\/pulls\/\d+\/commits$/.test(e.path)).map((e) => e.path).sort();
+    const before = new FakeGitHub({ token: TOKEN, maxPerPage: 2 }).addEvents([...pulls, touch()]);
+    await withFake(before, async () => {
+      await backfillRepository(await createGitHubClient({ kind: 'token', token: TOKEN }, { baseUrl: before.baseUrl, throttle: false }), REPO, range.start, range.end, { maxPullsWithCommits: 3 });
+    });
+    const during = new FakeGitHub({ token: TOKEN, maxPerPage: 2 }).addEvents(pulls);
+    const touching = beforePage2('/pulls', () => during.addEvents([touch()]));
+    await withFake(during, async () => {
+      await backfillRepository(await createGitHubClient({ kind: 'token', token: TOKEN }, { baseUrl: during.baseUrl, throttle: false, fetch: touching.fetch }), REPO, range.start, range.end, { maxPullsWithCommits: 3 });
+    });
+    expect(touching.done()).toBe(true);
+    expect(commitReads(during)).toEqual(commitReads(before));
+    expect(commitReads(before)).toContain(`/repos/${REPO}/pulls/1/commits`);
+  });
+
   it('gives each issue event once when an issue opened meanwhile shifts the pages of the issues listing', async () => {
     // Newest first, two to a page: an issue opened between the two requests pushes page 1's last one onto page 2.
     const issues = [1, 2, 3, 4].map((n) => issue(REPO, n, 'opened', day(`0${n}:00`), `Issue ${n}`));
