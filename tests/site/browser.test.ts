@@ -116,6 +116,37 @@ describe.skipIf(!haveChromium && !IN_CI)('site in a browser', () => {
     }
   });
 
+  it('hides a thumbnail that failed before the script ran (found by its state, not by an event)', async () => {
+    // The page as served, but with eager thumbnails and the facade script held back 500 ms: the 404s come first.
+    const path = `/recaps/${DAILY.slug}/`;
+    const pageUrl = site.server.origin + path;
+    const broken = DAILY.data.clips[0]!.thumbnail;
+    const notFound = (route: Route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'gone' });
+    const heldBack = async (route: Route) => {
+      const response = await route.fetch();
+      const html = (await response.text())
+        .replaceAll('loading="lazy"', 'loading="eager"')
+        .replace(
+          '<script type="module">',
+          `<script type="module">await new Promise((r) => setTimeout(r, 500)); window.failedBeforeScript = [...document.querySelectorAll('.facade img')].filter((i) => i.complete && i.naturalWidth === 0).length;`,
+        );
+      await route.fulfill({ response, body: html });
+    };
+    await site.context.route(broken, notFound);
+    await site.context.route(pageUrl, heldBack);
+    try {
+      const { page } = await open(path);
+      await page.waitForLoadState('networkidle');
+      await expect.poll(() => page.evaluate(() => (window as unknown as { failedBeforeScript?: number }).failedBeforeScript)).toBe(1);
+      const hidden = await page.locator('.facade img').evaluateAll((imgs) => (imgs as HTMLImageElement[]).map((img) => [img.src, img.hidden, getComputedStyle(img).visibility]));
+      expect(hidden.filter(([src]) => src === broken)).toEqual([[broken, true, 'hidden']]);
+      expect(hidden.filter(([src]) => src !== broken).every(([, isHidden, visibility]) => isHidden === false && visibility === 'visible')).toBe(true);
+    } finally {
+      await site.context.unroute(pageUrl, heldBack);
+      await site.context.unroute(broken, notFound);
+    }
+  });
+
   it('shows visible focus on the play button', async () => {
     const { page } = await open(`/recaps/${DAILY.slug}/`);
     const button = page.locator('button.facade').first();
