@@ -187,6 +187,13 @@ export async function backfillRepository(
     requests++;
     for (const c of page.data) addCommit(c, null);
   }
+  /** The range's commits in `head`'s history, for `branch` (those the default branch holds are listed already). */
+  const listHistory = async (head: string, branch: string | null) => {
+    for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommits, { owner, repo: name, sha: head, since: fromIso, until: toIso, per_page: 100 })) {
+      requests++;
+      for (const c of page.data) addCommit(c, branch, false);
+    }
+  };
 
   const activePulls: ActivePull[] = [];
   const seenPulls = new Set<number>();
@@ -255,10 +262,7 @@ export async function backfillRepository(
       incomplete++;
       continue;
     }
-    for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommits, { owner, repo: name, sha: pull.headSha, since: fromIso, until: toIso, per_page: 100 })) {
-      requests++;
-      for (const c of page.data) addCommit(c, pull.branch, false);
-    }
+    await listHistory(pull.headSha, pull.branch);
   }
 
   // Work pushed to a branch no pull request covers (pushed-branches.ts), read in the cap's slots the pull requests
@@ -275,16 +279,10 @@ export async function backfillRepository(
     },
   });
   const branchSlots = Math.max(0, maxPullsWithCommits - activePulls.length);
-  const listBranchFrom = async (head: string, branch: string) => {
-    for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommits, { owner, repo: name, sha: head, since: fromIso, until: toIso, per_page: 100 })) {
-      requests++;
-      for (const c of page.data) addCommit(c, branch, false);
-    }
-  };
   for (const pushed of selected.slice(0, branchSlots)) {
-    await listBranchFrom(pushed.head, pushed.branch);
+    await listHistory(pushed.head, pushed.branch);
     // The range's own head too, when the latest one's history did not hold it (rewritten since).
-    if (pushed.rangeHead !== null && pushed.rangeHead !== pushed.head && !commits.has(pushed.rangeHead)) await listBranchFrom(pushed.rangeHead, pushed.branch);
+    if (pushed.rangeHead !== null && pushed.rangeHead !== pushed.head && !commits.has(pushed.rangeHead)) await listHistory(pushed.rangeHead, pushed.branch);
   }
 
   // Newest first: an issue opened while the pages are read shifts the older ones, which then come twice.
