@@ -110,6 +110,9 @@ function runWrangler(args: string[], env: NodeJS.ProcessEnv, onSpawn?: (stop: ()
   });
 }
 
+/** A file next to the state folder `persistTo` (`.wrangler/state/` gives `.wrangler/state<suffix>`). */
+const besideState = (persistTo: string, suffix: string) => `${persistTo.replace(/[\\/]+$/, '')}${suffix}`;
+
 /** Exit statuses of a process that caught a signal and exited the shell's way, 128 + the signal's number. */
 const SHELL_SIGNALS: Partial<Record<number, NodeJS.Signals>> = { 130: 'SIGINT', 143: 'SIGTERM' };
 
@@ -126,7 +129,7 @@ export async function applyMigrations(
   if (migrate.signal) throw new WorkerStartError(`Applying D1 migrations to the local state under ${persistTo} was stopped (${migrate.signal}).`);
   if (migrate.status !== 0) {
     const output = failureOutput(migrate);
-    const logFile = `${persistTo.replace(/[\\/]+$/, '')}.migrations-error.log`;
+    const logFile = besideState(persistTo, '.migrations-error.log');
     writeFileSync(logFile, output);
     throw new WorkerStartError(migrationFailureMessage({ output, persistTo, logFile, resetHint }));
   }
@@ -161,7 +164,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const args = await runtimeArgs(options);
   // Not a pipe into this process: the demo and the benchmark would spend CPU reading every log line of the worker
   // on the cores it runs on, and a file can be followed with `tail -f` while the demo serves.
-  const logFile = options.inherit ? undefined : (options.logFile ?? `${options.persistTo.replace(/[\\/]+$/, '')}.log`);
+  const logFile = options.inherit ? undefined : (options.logFile ?? besideState(options.persistTo, '.log'));
   const logFd = logFile === undefined ? undefined : openSync(logFile, 'w');
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
