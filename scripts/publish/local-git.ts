@@ -124,7 +124,6 @@ export function isMerged(repoDir: string, branch: string, baseBranch: string): b
 }
 
 /** Merges `branch` into `baseBranch` with a merge commit (`--no-ff`), as a reviewer would; returns its SHA. */
-
 export function mergeBranch(repoDir: string, branch: string, baseBranch: string, options: { identity?: GitIdentity; date?: string } = {}): string {
   assertClean(repoDir);
   if (!branchExists(repoDir, branch)) throw new GitCommandError(`cannot merge ${branch}: no such branch in ${repoDir}`);

@@ -1,10 +1,10 @@
 // A small GitHub REST stand-in over real HTTP for tests and the offline demo: the repository (its default branch),
 // commits (the default branch's, or a commit's history with ?sha=), pulls, a pull request's commits (250 at most),
 // issues and activity (pushes) listings with Link-header pagination, token and GitHub App installation auth (JWTs
-// verified with the app's public key), and scriptable primary/secondary rate limits. Repositories are built from normalised GitHubEvents; a repository
-// seeded with initRepository also answers the Git Data API (refs, blobs, trees, commits; fake-git-store.ts) and
-// the pull request writes a publisher makes (create, update, labels, reviewers, merge). Records and their JSON:
-// fake-github-records.ts.
+// verified with the app's public key), and scriptable primary/secondary rate limits. Repositories are built from
+// normalised GitHubEvents; a repository seeded with initRepository also answers the Git Data API (refs, blobs,
+// trees, commits; fake-git-store.ts) and the pull request writes a publisher makes (create, update, labels,
+// reviewers, merge). Records and their JSON: fake-github-records.ts.
 import { createPublicKey, createVerify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
