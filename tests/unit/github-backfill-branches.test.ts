@@ -7,13 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { backfillRepository, createGitHubClient, MAX_ACTIVITY_PAGES } from '../../content-pipeline/index.ts';
 import { at, commit, pullRequest } from '../../sample-data/build.ts';
 import { FakeGitHub } from '../../scripts/sandbox/fake-github.ts';
+import { requestUrl } from '../support/request-url.ts';
 
 const REPO = 'streamdev/branchy';
 const TOKEN = 'github_pat_fake';
 const range = { start: '2026-02-03T00:00:00Z', end: '2026-02-04T00:00:00Z' };
 const day = (time: string) => at('2026-02-03', time);
-
-const urlOf = (input: RequestInfo | URL) => new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
 
 async function backfill(fake: FakeGitHub, options: { fetch?: typeof fetch; maxPullsWithCommits?: number } = {}) {
   await fake.start();
@@ -33,7 +32,7 @@ const editActivity =
   (edit: (activities: Activity[]) => Activity[]): typeof fetch =>
   async (input, init) => {
     const response = await fetch(input, init);
-    if (!urlOf(input).pathname.endsWith('/activity')) return response;
+    if (!requestUrl(input).pathname.endsWith('/activity')) return response;
     const activities = (await response.json()) as Activity[];
     return new Response(JSON.stringify(edit(activities)), { status: 200, headers: response.headers });
   };
@@ -129,7 +128,7 @@ describe('backfillRepository: branches without a pull request', () => {
     for (const status of [403, 404]) {
       const fake = new FakeGitHub({ token: TOKEN }).addEvents([commit(REPO, day('09:00'), 'On main'), pullRequest(REPO, 1, 'opened', day('10:00'), 'PR', { branch: 'feat/pr' })]);
       const noActivity: typeof fetch = async (input, init) =>
-        urlOf(input).pathname.endsWith('/activity') ? new Response(JSON.stringify({ message: 'Resource not accessible by personal access token' }), { status, headers: { 'content-type': 'application/json' } }) : fetch(input, init);
+        requestUrl(input).pathname.endsWith('/activity') ? new Response(JSON.stringify({ message: 'Resource not accessible by personal access token' }), { status, headers: { 'content-type': 'application/json' } }) : fetch(input, init);
       const { events, branchActivityIncomplete } = await backfill(fake, { fetch: noActivity });
       expect(events.map((e) => e.title).sort(), String(status)).toEqual(['On main', 'PR']);
       expect(branchActivityIncomplete, String(status)).toBe(true);
@@ -142,7 +141,7 @@ describe('backfillRepository: branches without a pull request', () => {
     // GitHub lists the deletion first: after = 40 zeros.
     const withDeletion: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      if (!urlOf(input).pathname.endsWith('/activity')) return response;
+      if (!requestUrl(input).pathname.endsWith('/activity')) return response;
       const activities = (await response.json()) as unknown[];
       const deletion = { id: 1, node_id: 'A_del', before: work.sha, after: '0'.repeat(40), ref: 'refs/heads/spike/gone', timestamp: day('18:00'), activity_type: 'branch_deletion', actor: null };
       return new Response(JSON.stringify([deletion, ...activities]), { status: 200, headers: response.headers });
@@ -203,7 +202,7 @@ describe('backfillRepository: branches without a pull request, as GitHub records
     const b1 = commit(REPO, day('12:00'), 'B1', { branch: 'spike/b' });
     const fake = new FakeGitHub({ token: TOKEN }).addEvents([a1, b1]);
     const stacked: typeof fetch = async (input, init) => {
-      const url = urlOf(input);
+      const url = requestUrl(input);
       const response = await fetch(input, init);
       if (!url.pathname.endsWith('/commits') || url.searchParams.get('sha') !== b1.sha) return response;
       const listed = (await response.json()) as unknown[];
@@ -221,7 +220,7 @@ describe('backfillRepository: branches without a pull request, as GitHub records
     const x = 'f'.repeat(40);
     const fake = new FakeGitHub({ token: TOKEN }).addEvents([commit(REPO, day('09:00'), 'On main'), s1]);
     const withSquash: typeof fetch = async (input, init) => {
-      const url = urlOf(input);
+      const url = requestUrl(input);
       if (url.pathname.endsWith('/commits') && url.searchParams.get('sha') === x) return new Response('[]', { status: 200, headers: { 'content-type': 'application/json' } });
       const forcePush: Activity = { id: 9, node_id: 'A_fp', before: s1.sha!, after: x, ref: 'refs/heads/spike/sq', timestamp: at('2026-02-05', '10:00'), activity_type: 'force_push', actor: null };
       return editActivity((list) => [forcePush, ...list])(input, init);
@@ -235,7 +234,7 @@ describe('backfillRepository: branches without a pull request, as GitHub records
     const y = 'e'.repeat(40); // the new branch of the same name, from unrelated history
     const fake = new FakeGitHub({ token: TOKEN }).addEvents([commit(REPO, day('09:00'), 'On main'), s1]);
     const recreated: typeof fetch = async (input, init) => {
-      const url = urlOf(input);
+      const url = requestUrl(input);
       if (url.pathname.endsWith('/commits') && url.searchParams.get('sha') === y) return new Response('[]', { status: 200, headers: { 'content-type': 'application/json' } });
       const deletion: Activity = { id: 7, node_id: 'A_del', before: s1.sha!, after: ZERO, ref: 'refs/heads/spike/re', timestamp: at('2026-02-04', '12:00'), activity_type: 'branch_deletion', actor: null };
       const again: Activity = { id: 8, node_id: 'A_new', before: ZERO, after: y, ref: 'refs/heads/spike/re', timestamp: at('2026-02-06', '12:00'), activity_type: 'branch_creation', actor: null };
@@ -259,7 +258,7 @@ describe('backfillRepository: branches without a pull request, as GitHub records
   it('fails on a rate limit at the activity (so the job retries) instead of calling the activity unreadable', async () => {
     const fake = new FakeGitHub({ token: TOKEN }).addEvents([commit(REPO, day('09:00'), 'On main')]);
     const limited: typeof fetch = async (input, init) =>
-      urlOf(input).pathname.endsWith('/activity')
+      requestUrl(input).pathname.endsWith('/activity')
         ? new Response(JSON.stringify({ message: 'API rate limit exceeded for user ID 1.' }), { status: 403, headers: { 'content-type': 'application/json', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '9999999999' } })
         : fetch(input, init);
     await expect(backfill(fake, { fetch: limited })).rejects.toThrow(/rate limit/i);
@@ -271,7 +270,7 @@ describe('backfillRepository: branches without a pull request, as GitHub records
     const fake = new FakeGitHub({ token: TOKEN }).addEvents([local, forkPr]);
     // The pull request's head is someone's fork: its commits are theirs, not this repository's branch.
     const fromFork: typeof fetch = async (input, init) => {
-      const url = urlOf(input);
+      const url = requestUrl(input);
       const response = await fetch(input, init);
       if (url.pathname.endsWith('/pulls/3/commits')) return new Response('[]', { status: 200, headers: { 'content-type': 'application/json' } });
       if (!url.pathname.endsWith('/pulls')) return response;
@@ -334,7 +333,7 @@ describe('backfillRepository: branches without a pull request, as GitHub records
     const fake = new FakeGitHub({ token: TOKEN }).addEvents([first, second]);
     const shas: string[] = [];
     const recording: typeof fetch = async (input, init) => {
-      const url = urlOf(input);
+      const url = requestUrl(input);
       if (url.pathname.endsWith('/commits') && url.searchParams.has('sha')) shas.push(url.searchParams.get('sha')!);
       return fetch(input, init);
     };

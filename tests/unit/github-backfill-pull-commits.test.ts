@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillRepository, createGitHubClient, MAX_PULLS_WITH_COMMITS, MAX_PULLS_WITH_COMMITS_PER_JOB, pullsWithCommitsShares } from '../../content-pipeline/index.ts';
 import { at, commit, issue, pullRequest } from '../../sample-data/build.ts';
 import { FakeGitHub } from '../../scripts/sandbox/fake-github.ts';
+import { requestUrl } from '../support/request-url.ts';
 
 const REPO = 'streamdev/review';
 const range = { start: '2026-02-03T00:00:00Z', end: '2026-02-04T00:00:00Z' };
@@ -24,7 +25,7 @@ async function withFake<T>(fake: FakeGitHub, body: (fake: FakeGitHub) => Promise
 function beforePage2(path: string, change: () => void): { fetch: typeof fetch; done: () => boolean } {
   let done = false;
   const changing: typeof fetch = async (input, init) => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const url = requestUrl(input);
     if (!done && url.pathname.endsWith(path) && url.searchParams.get('page') === '2') {
       done = true;
       change();
@@ -122,7 +123,7 @@ describe('backfillRepository: pull request commits against GitHub semantics', ()
       [1, 2, 3, 4].flatMap((n) => [pullRequest(REPO, n, 'opened', day(`0${n}:00`), `PR ${n}`, { branch: `feat/${n}` }), commit(REPO, day(`0${n}:30`), `Work ${n}`, { branch: `feat/${n}` })]),
     );
     const shifting: typeof fetch = async (input, init) => {
-      const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+      const url = requestUrl(input);
       if (url.pathname.endsWith('/pulls') && url.searchParams.get('page') === '2') {
         const page1 = new URL(url);
         page1.searchParams.set('page', '1');
